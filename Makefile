@@ -1,0 +1,58 @@
+# The two commands: `make book` builds the book, `make test` runs every check CI runs.
+# Both create the virtual environment .venv on first use and install what they need into it.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+TORCH ?= torch==2.13.0
+MATHJAX_VERSION := 3.2.2
+export PATH := $(BIN):$(PATH)
+export PYTHONUNBUFFERED := 1
+
+.PHONY: book test env sync check-sync nbtest pytest linkcheck browser clean
+
+## Build the book into _build/html, executing every chapter (strict: a failing cell or a broken reference fails).
+book: env _mathjax/mathjax/es5/tex-chtml.js
+	@start=$$(date +%s); \
+	jupyter-book build . -W -n --keep-going; \
+	echo "book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
+
+## Run everything CI checks.
+test: env check-sync nbtest book linkcheck browser pytest
+
+## The development environment: torch (CPU build, pinned here only) and the package with its [dev] extras.
+env: $(VENV)/.installed
+$(VENV)/.installed: setup.py settings.ini
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q "$(TORCH)"
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+_mathjax/mathjax/es5/tex-chtml.js:
+	tools/fetch_mathjax.sh $(MATHJAX_VERSION) _mathjax/mathjax
+
+## Export the library from the notebooks, clean them and strip their outputs (run before committing).
+sync: env
+	python tools/check_sync.py --fix
+
+check-sync: env
+	python tools/check_sync.py
+
+nbtest: env
+	nbdev_test --timing
+
+linkcheck: env
+	linkchecker --no-status --no-warnings --ignore-url='^https?://' --ignore-url='^mailto:' _build/html/index.html
+
+## Debian's chromium, for the test that opens a built page in a real browser.
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)" >&2; exit 1; fi; }
+
+pytest: env
+	EVODIFF_REQUIRE_BOOK=1 python -m pytest tests -ra
+
+clean:
+	rm -rf _build
