@@ -13,10 +13,11 @@ export PYTHONUNBUFFERED := 1
 .PHONY: book test env sync check-sync nbtest pytest linkcheck browser clean
 
 ## Build the book into _build/html, executing every chapter (strict: a failing cell or a broken reference fails).
+BOOK_ROOT ?= .
 book: env _mathjax/mathjax/es5/tex-chtml.js
 	@start=$$(date +%s); \
-	jupyter-book build . -W -n --keep-going; \
-	echo "book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
+	jupyter-book build $(BOOK_ROOT) -W -n --keep-going; \
+	echo "book built in $$(( $$(date +%s) - start )) s: $(BOOK_ROOT)/_build/html/index.html"
 
 ## Run everything CI checks.
 test: env check-sync nbtest book linkcheck browser pytest
