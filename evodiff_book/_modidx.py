@@ -294,4 +294,11 @@ d = { 'settings': { 'branch': 'main',
                                    'evodiff_book.unet.one_hot_labels': ('unet.html#one_hot_labels', 'evodiff_book/unet.py'),
                                    'evodiff_book.unet.param_count': ('unet.html#param_count', 'evodiff_book/unet.py'),
                                    'evodiff_book.unet.positional_embedding': ('unet.html#positional_embedding', 'evodiff_book/unet.py'),
-                                   'evodiff_book.unet.save_pretrained': ('unet.html#save_pretrained', 'evodiff_book/unet.py')}}}
+                                   'evodiff_book.unet.save_pretrained': ('unet.html#save_pretrained', 'evodiff_book/unet.py')},
+            'evodiff_book.unipc': { 'evodiff_book.unipc.bh1': ('unipc.html#bh1', 'evodiff_book/unipc.py'),
+                                    'evodiff_book.unipc.bh2': ('unipc.html#bh2', 'evodiff_book/unipc.py'),
+                                    'evodiff_book.unipc.sample_unipc': ('unipc.html#sample_unipc', 'evodiff_book/unipc.py'),
+                                    'evodiff_book.unipc.sample_unipc_bh1': ('unipc.html#sample_unipc_bh1', 'evodiff_book/unipc.py'),
+                                    'evodiff_book.unipc.sample_unipc_bh2': ('unipc.html#sample_unipc_bh2', 'evodiff_book/unipc.py'),
+                                    'evodiff_book.unipc.unipc_update': ('unipc.html#unipc_update', 'evodiff_book/unipc.py'),
+                                    'evodiff_book.unipc.unipc_weights': ('unipc.html#unipc_weights', 'evodiff_book/unipc.py')}}}
