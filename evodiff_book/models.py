@@ -106,7 +106,7 @@ class CFGDenoiser:
 
     def __call__(self, x: torch.Tensor, sigma, **extra_args) -> torch.Tensor:
         if self.cond_key not in extra_args:
-            raise ValueError(f'CFGDenoiser: the condition must be passed as the keyword argument {self.cond_key!r}')
+            raise ValueError(f'CFGDenoiser: pass the condition as the keyword argument {self.cond_key!r}')
         cond = torch.as_tensor(extra_args.pop(self.cond_key), device=x.device)
         null = torch.as_tensor(self.null_label, dtype=cond.dtype, device=x.device).expand_as(cond)
         sigma = per_sample_sigma(sigma, x)
@@ -118,7 +118,7 @@ class CFGDenoiser:
 # %% ../nbs/02_models.ipynb #c028
 @dataclass
 class CountingDenoiser:
-    "Wrap a denoiser and count its calls in `.nfe` (a batched call is 1 NFE); optionally record each call's sigmas."
+    "Count a denoiser's calls in `.nfe` (a batched call is 1 NFE); optionally record each call's sigmas."
     denoiser: Callable
     record_sigmas: bool = False
     nfe: int = 0
@@ -149,10 +149,13 @@ def _cosine_betas(num_steps: int, max_beta: float = 0.999) -> torch.Tensor:
 def schedule_from_diffusers(config) -> DiscreteVPSchedule:
     "The DiscreteVPSchedule of a diffusers DDPM-style scheduler config."
     cfg = _config_dict(config)
-    if cfg.get('rescale_betas_zero_snr'): raise ValueError('zero terminal SNR (alpha = 0 at the last step) has no finite EDM sigma_max')
-    if cfg.get('trained_betas') is not None: return DiscreteVPSchedule(torch.as_tensor(cfg['trained_betas'], dtype=torch.float64))
-    n = int(cfg.get('num_train_timesteps', cfg.get('timesteps', 1000)))
-    beta_start, beta_end, kind = cfg.get('beta_start', 1e-4), cfg.get('beta_end', 0.02), cfg.get('beta_schedule', 'linear')
+    if cfg.get('rescale_betas_zero_snr'):
+        raise ValueError('zero terminal SNR (alpha = 0 at the last step) has no finite EDM sigma_max')
+    if cfg.get('trained_betas') is not None:
+        return DiscreteVPSchedule(torch.as_tensor(cfg['trained_betas'], dtype=torch.float64))
+    n = int(cfg.get('num_train_timesteps', cfg.get('timesteps', 1000)))   # 'timesteps': the older key
+    beta_start, beta_end = cfg.get('beta_start', 1e-4), cfg.get('beta_end', 0.02)
+    kind = cfg.get('beta_schedule', 'linear')
     if kind == 'linear': betas = ddpm_linear_betas(n, beta_start, beta_end)
     elif kind == 'scaled_linear': betas = ddpm_linear_betas(n, beta_start**0.5, beta_end**0.5) ** 2
     elif kind == 'squaredcos_cap_v2': betas = _cosine_betas(n)
@@ -163,7 +166,8 @@ def from_diffusers_unet(unet, scheduler_config, nearest_timestep: bool = False) 
     "Denoiser from a diffusers UNet2DModel and its DDPM scheduler config (e.g. google/ddpm-cifar10-32)."
     cfg = _config_dict(scheduler_config)
     kind = cfg.get('prediction_type', 'epsilon')
-    if kind not in _DIFFUSERS_PREDICTIONS: raise ValueError(f'prediction_type {kind!r} is not one of {list(_DIFFUSERS_PREDICTIONS)}')
+    if kind not in _DIFFUSERS_PREDICTIONS:
+        raise ValueError(f'prediction_type {kind!r} is not one of {list(_DIFFUSERS_PREDICTIONS)}')
     schedule = schedule_from_diffusers(cfg)
     def model(x_t, timestep, **extra_args):
         return unet(x_t.to(unet.dtype), timestep, **extra_args, return_dict=False)[0]

@@ -110,13 +110,14 @@ def _interp(x, xp, fp):
 # %% ../nbs/01_schedules.ipynb #c020
 @dataclass(frozen=True, eq=False)
 class DiscreteVPSchedule(VPSchedule):
-    "A discrete VP table (default: DDPM's 1000 linear betas), log_alpha interpolated linearly in t, eq. (ddpm-interp)."
+    "A discrete VP table (default: DDPM's 1000 linear betas); log_alpha linear in t between steps, eq. (ddpm-interp)."
     betas: torch.Tensor = field(default_factory=ddpm_linear_betas)
 
     def __post_init__(self):
         betas = torch.as_tensor(self.betas, dtype=torch.float64).cpu()
         if betas.ndim != 1 or len(betas) < 2 or not ((betas > 0) & (betas < 1)).all():
-            raise ValueError(f'DiscreteVPSchedule: betas must be a 1-D table of at least 2 values in (0, 1), got {betas}')
+            raise ValueError(f'DiscreteVPSchedule: betas must be a 1-D table of at least 2 values in (0, 1), '
+                             f'got {betas}')
         object.__setattr__(self, 'betas', betas)
         object.__setattr__(self, 'log_alphas', 0.5 * torch.cumsum(torch.log1p(-betas), 0))
         object.__setattr__(self, 'times', torch.arange(1, len(betas) + 1, dtype=torch.float64) / len(betas))
@@ -129,7 +130,8 @@ class DiscreteVPSchedule(VPSchedule):
     def t_max(self) -> float: return 1.0
 
     def log_alpha(self, t): return _interp(_coef(t), self.times, self.log_alphas)
-    def t_of_log_alpha(self, log_alpha): return _interp(_coef(log_alpha), self.log_alphas.flip(0), self.times.flip(0))
+    def t_of_log_alpha(self, log_alpha):
+        return _interp(_coef(log_alpha), self.log_alphas.flip(0), self.times.flip(0))
     def timestep(self, t): return self.num_steps * _coef(t) - 1
     def nearest_timestep(self, t): return torch.round(self.timestep(t)).clamp(0, self.num_steps - 1)
     def t_of_timestep(self, n): return (_coef(n) + 1) / self.num_steps
@@ -153,7 +155,8 @@ def as_sigmas(sigmas, device=None) -> torch.Tensor:
     "Validate a user-given sigma grid: 1-D, finite, strictly decreasing, positive except a final 0; as float64."
     sigmas = torch.as_tensor(sigmas, dtype=torch.float64)
     if sigmas.ndim != 1 or len(sigmas) < 2:
-        raise ValueError(f'sigmas: need a 1-D grid of at least 2 noise levels (1 step), got shape {tuple(sigmas.shape)}')
+        raise ValueError(f'sigmas: need a 1-D grid of at least 2 noise levels (1 step), '
+                         f'got shape {tuple(sigmas.shape)}')
     if not torch.isfinite(sigmas).all(): raise ValueError(f'sigmas: non-finite entries in {sigmas.tolist()}')
     if (sigmas[:-1] <= 0).any() or sigmas[-1] < 0:
         raise ValueError(f'sigmas: noise levels must be positive (only the last may be 0), got {sigmas.tolist()}')
@@ -177,9 +180,11 @@ def _finish(sigmas, append_zero, device):
 # %% ../nbs/01_schedules.ipynb #c036
 def _check_sigma_range(sigma_min, sigma_max):
     if not (0 < sigma_min < sigma_max < math.inf):
-        raise ValueError(f'need 0 < sigma_min < sigma_max < inf, got sigma_min={sigma_min!r}, sigma_max={sigma_max!r}')
+        raise ValueError(f'need 0 < sigma_min < sigma_max < inf, '
+                         f'got sigma_min={sigma_min!r}, sigma_max={sigma_max!r}')
 
-def get_sigmas_logsnr(n: int, sigma_min: float, sigma_max: float, append_zero: bool = False, device=None) -> torch.Tensor:
+def get_sigmas_logsnr(n: int, sigma_min: float, sigma_max: float, append_zero: bool = False,
+                      device=None) -> torch.Tensor:
     "`n` steps uniform in log-SNR lambda = -log(sigma) from sigma_max to sigma_min, eq. (time-grids)."
     m = _num_values(n, append_zero); _check_sigma_range(sigma_min, sigma_max)
     sigmas = torch.linspace(math.log(sigma_max), math.log(sigma_min), m, dtype=torch.float64).exp()
@@ -205,7 +210,8 @@ def _sigmas_time_power(schedule, n, t_start, t_end, power, append_zero, device):
     t_start = schedule.t_max if t_start is None else float(t_start)
     t_end = schedule.t_min if t_end is None else float(t_end)
     if not (schedule.t_min <= t_end < t_start <= schedule.t_max):
-        raise ValueError(f'need {schedule.t_min} <= t_end < t_start <= {schedule.t_max} for {type(schedule).__name__}, '
+        raise ValueError(f'need {schedule.t_min} <= t_end < t_start <= {schedule.t_max} '
+                         f'for {type(schedule).__name__}, '
                          f'got t_start={t_start!r}, t_end={t_end!r}')
     root = torch.linspace(t_start ** (1 / power), t_end ** (1 / power), m, dtype=torch.float64)
     t = root ** power
@@ -213,10 +219,12 @@ def _sigmas_time_power(schedule, n, t_start, t_end, power, append_zero, device):
     if m > 1: t[-1] = t_end
     return _finish(schedule.edm_sigma(t), append_zero, device)
 
-def get_sigmas_time_uniform(schedule, n: int, t_start=None, t_end=None, append_zero=False, device=None) -> torch.Tensor:
+def get_sigmas_time_uniform(schedule, n: int, t_start=None, t_end=None, append_zero=False,
+                            device=None) -> torch.Tensor:
     "`n` steps uniform in the schedule's time t, as EDM sigmas, eq. (time-grids)."
     return _sigmas_time_power(schedule, n, t_start, t_end, 1, append_zero, device)
 
-def get_sigmas_time_quadratic(schedule, n: int, t_start=None, t_end=None, append_zero=False, device=None) -> torch.Tensor:
+def get_sigmas_time_quadratic(schedule, n: int, t_start=None, t_end=None, append_zero=False,
+                              device=None) -> torch.Tensor:
     "`n` steps uniform in sqrt(t) (DDIM's quadratic spacing), as EDM sigmas, eq. (time-grids)."
     return _sigmas_time_power(schedule, n, t_start, t_end, 2, append_zero, device)
