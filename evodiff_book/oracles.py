@@ -117,10 +117,10 @@ class Gaussian:
         return self._apply(x, gains, sigma_end / sigma_start)
 
     def sample(self, seeds, dtype: torch.dtype = torch.float64, device=None) -> torch.Tensor:
-        "One data sample per seed: mean + V diag(sqrt(eigenvalues)) z, z from `randn_per_sample`."
-        z = randn_per_sample(seeds, self.eigenvalues.shape, dtype=torch.float64, device=device)
-        x = self.mean.to(z).reshape(-1) + (z * self.eigenvalues.to(z).sqrt()) @ self.eigenvectors.to(z).T
-        return x.reshape(len(z), *self.mean.shape).to(dtype)
+        "One data sample per seed: mean + Sigma^(1/2) z = mean + V diag(sqrt(eigenvalues)) V^T z, z = randn_per_sample."
+        z = randn_per_sample(seeds, self.mean.shape, dtype=torch.float64, device=device)
+        x = self._apply(self.mean.to(z) + z, self.eigenvalues.to(z).sqrt(), torch.zeros(len(z), dtype=z.dtype, device=z.device))
+        return x.to(dtype)
 
     def covariance(self) -> torch.Tensor:
         "V diag(eigenvalues) V^T, float64 (d, d)."
@@ -159,6 +159,7 @@ def _atomic_savez(path: Path, **arrays) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix='.tmp', delete=False) as f:
         np.savez(f, **arrays)
+    os.chmod(f.name, 0o644)
     os.replace(f.name, path)
 
 def cifar10_gaussian(n_images: int | None = None, seed: int = 0, cache: bool = True, device=None) -> Gaussian:
