@@ -9,6 +9,7 @@ __all__ = ['SAMPLERS', 'get_sampler', 'nfe']
 from collections.abc import Callable
 
 from .dpmsolver import sample_dpmpp_2m, sample_dpmpp_3m, sample_dpmsolver
+from .evodiff import sample_evodiff
 from .heun import sample_heun
 from .ipndm import sample_ipndm
 from .sampling import sample_ddim
@@ -24,6 +25,7 @@ SAMPLERS: dict[str, Callable] = {
     'unipc_bh1': sample_unipc_bh1,        # UniPC, B(h) = h (UniPC chapter)
     'unipc_bh2': sample_unipc_bh2,        # UniPC, B(h) = 1 - exp(-h)
     'ipndm': sample_ipndm,                # iPNDM, Adams-Bashforth in sigma (iPNDM chapter)
+    'evodiff': sample_evodiff,            # EVODiff as released, (B, C, H, W) input (EVODiff chapter)
 }
 
 def get_sampler(name: str) -> Callable:
@@ -41,5 +43,6 @@ def nfe(name: str, n_steps: int, *, ends_at_zero: bool = False, denoise_to_zero:
     if denoise_to_zero and ends_at_zero:
         raise ValueError('nfe: denoise_to_zero needs a grid that ends above 0 (ends_at_zero=False)')
     if name == 'heun': count = 2 * n_steps - int(ends_at_zero)           # Euler last step into sigma = 0
+    elif name == 'evodiff': count = n_steps + int(not hyper.get('lower_order_final', True))
     else: count = n_steps
     return count + int(denoise_to_zero)
