@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 import torch
 
-from .core import reduction_dtype
 from .sampling import ModelCaller, check_sigmas, check_x, exp_integrals, finish, progress
 
 # %% ../nbs/12_dpmsolver.ipynb #c010
@@ -60,8 +59,7 @@ def sample_dpmpp(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dic
     check_order(order, 3, name)
     sigmas = check_sigmas(sigmas, order, name); check_x(x, name)
     model = ModelCaller(denoiser, x, extra_args, name, check_finite)
-    dtype, x = x.dtype, x.to(reduction_dtype(x.dtype))           # state in >= float32; the network sees `dtype`
-    call = lambda x, sigma: model(x.to(dtype), sigma).to(x.dtype)
+    x, call = model.state(x), model                               # state in >= float32; the network sees x's dtype
     orders = multistep_orders(len(sigmas) - 1, order, lower_order_final, lower_order_below)
     lams, history = [], []
     for i in progress(len(sigmas) - 1, disable):
@@ -70,7 +68,7 @@ def sample_dpmpp(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dic
         lams, history = (lams + [-math.log(sigma)])[-3:], (history + [denoised])[-3:]
         x = dpmpp_update(x, sigma, sigma_next, lams, history, orders[i], second_derivative_weight)
         if callback is not None: callback(dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
-    return finish(x.to(dtype), model, sigmas, denoise_to_zero)
+    return finish(x, model, sigmas, denoise_to_zero)
 
 def sample_dpmpp_2m(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict | None = None,
                     callback: Callable | None = None, disable: bool | None = None, **hyper) -> torch.Tensor:
@@ -101,8 +99,7 @@ def sample_dpmsolver(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args:
     check_order(order, 2, name)
     sigmas = check_sigmas(sigmas, order, name); check_x(x, name)
     model = ModelCaller(denoiser, x, extra_args, name, check_finite)
-    dtype, x = x.dtype, x.to(reduction_dtype(x.dtype))           # state in >= float32; the network sees `dtype`
-    call = lambda x, sigma: model(x.to(dtype), sigma).to(x.dtype)
+    x, call = model.state(x), model                               # state in >= float32; the network sees x's dtype
     orders = multistep_orders(len(sigmas) - 1, order, lower_order_final, lower_order_below)
     lams, history = [], []
     for i in progress(len(sigmas) - 1, disable):
@@ -111,4 +108,4 @@ def sample_dpmsolver(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args:
         lams, history = (lams + [-math.log(sigma)])[-2:], (history + [(x - denoised) / sigma])[-2:]
         x = dpmsolver_update(x, sigma, sigma_next, lams, history, orders[i])
         if callback is not None: callback(dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
-    return finish(x.to(dtype), model, sigmas, denoise_to_zero)
+    return finish(x, model, sigmas, denoise_to_zero)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import torch
 
-from .core import reduction_dtype
 from .sampling import ModelCaller, check_sigmas, check_x, finish, progress
 
 # %% ../nbs/11_heun.ipynb #c007
@@ -21,8 +20,7 @@ def sample_heun(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict
     NFE = 2 (len(sigmas) - 1), minus 1 if sigmas[-1] == 0, plus 1 with `denoise_to_zero`."""
     sigmas = check_sigmas(sigmas, 1, 'sample_heun'); check_x(x, 'sample_heun')
     model = ModelCaller(denoiser, x, extra_args, 'sample_heun', check_finite)
-    dtype, x = x.dtype, x.to(reduction_dtype(x.dtype))           # state in >= float32; the network sees `dtype`
-    call = lambda x, sigma: model(x.to(dtype), sigma).to(x.dtype)
+    x, call = model.state(x), model                               # state in >= float32; the network sees x's dtype
     for i in progress(len(sigmas) - 1, disable):
         sigma, sigma_next = float(sigmas[i]), float(sigmas[i + 1])
         denoised = call(x, sigma)
@@ -33,4 +31,4 @@ def sample_heun(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict
             x_next = x + (sigma_next - sigma) * (0.5 * slope + 0.5 * slope_next)   # eq. (heun-step)
         x = x_next
         if callback is not None: callback(dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
-    return finish(x.to(dtype), model, sigmas, denoise_to_zero)
+    return finish(x, model, sigmas, denoise_to_zero)

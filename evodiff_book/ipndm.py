@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import torch
 
-from .core import reduction_dtype
 from .dpmsolver import check_order, multistep_orders
 from .sampling import ModelCaller, check_sigmas, check_x, finish, progress
 
@@ -33,8 +32,7 @@ def sample_ipndm(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dic
     check_order(order, 4, name)
     sigmas = check_sigmas(sigmas, 1, name); check_x(x, name)
     model = ModelCaller(denoiser, x, extra_args, name, check_finite)
-    dtype, x = x.dtype, x.to(reduction_dtype(x.dtype))           # state in >= float32; the network sees `dtype`
-    call = lambda x, sigma: model(x.to(dtype), sigma).to(x.dtype)
+    x, call = model.state(x), model                               # state in >= float32; the network sees x's dtype
     orders = multistep_orders(len(sigmas) - 1, order, lower_order_final, lower_order_below)
     slopes = []                                                        # newest first
     for i in progress(len(sigmas) - 1, disable):
@@ -46,4 +44,4 @@ def sample_ipndm(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dic
         for b, slope in zip(coeffs[1:], slopes[1:]): increment = increment + b * slope
         x = x + (sigma_next - sigma) * increment                       # eq. (ipndm-ab)
         if callback is not None: callback(dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
-    return finish(x.to(dtype), model, sigmas, denoise_to_zero)
+    return finish(x, model, sigmas, denoise_to_zero)

@@ -11,12 +11,12 @@ from collections.abc import Callable
 
 import torch
 
-from .core import coef_dtype
+from .core import reduction_dtype
 
 # %% ../nbs/10_sampling.ipynb #c007
 def check_sigmas(sigmas, min_steps: int = 1, solver: str = 'sampler') -> torch.Tensor:
     "Validate a noise-level grid and return it as a CPU float64 tensor."
-    s = torch.as_tensor(sigmas).detach().to('cpu', torch.float64)
+    s = torch.as_tensor(sigmas, dtype=torch.float64).detach().cpu()   # dtype first: a list of floats stays float64
     if s.ndim != 1: raise ValueError(f'{solver}: sigmas must be a 1-D tensor, got shape {tuple(s.shape)}')
     if len(s) - 1 < min_steps:
         raise ValueError(f'{solver}: needs at least {min_steps} step(s), i.e. len(sigmas) >= {min_steps + 1}; '
@@ -46,12 +46,18 @@ class ModelCaller:
     def __init__(self, denoiser: Callable, x: torch.Tensor, extra_args: dict | None = None,
                  solver: str = 'sampler', check_finite: bool = True):
         self.denoiser, self.extra_args, self.solver, self.check_finite = denoiser, extra_args or {}, solver, check_finite
-        self.ones = x.new_ones(x.shape[0], dtype=torch.promote_types(x.dtype, torch.float32))
+        self.input_dtype, self.state_dtype = x.dtype, reduction_dtype(x.dtype)
+        self.ones = x.new_ones(x.shape[0], dtype=self.state_dtype)
         self.first_bad_sigma = torch.full((), math.nan, dtype=torch.float64, device=x.device)
         self.calls = 0
 
+    def state(self, x: torch.Tensor) -> torch.Tensor:
+        "`x` in the solver's state dtype (at least float32)."
+        return x.to(self.state_dtype)
+
     def __call__(self, x: torch.Tensor, sigma: float) -> torch.Tensor:
-        out = self.denoiser(x, sigma * self.ones, **self.extra_args)
+        "The denoiser's output at (x, sigma), computed in the input dtype, returned in the state dtype."
+        out = self.denoiser(x.to(self.input_dtype), sigma * self.ones, **self.extra_args)
         self.calls += 1
         if out.shape != x.shape:
             raise ValueError(f'{self.solver}: the denoiser returned shape {tuple(out.shape)} '
@@ -59,7 +65,7 @@ class ModelCaller:
         if self.check_finite:
             bad = ~torch.isfinite(out).all() & self.first_bad_sigma.isnan()
             self.first_bad_sigma = torch.where(bad, sigma, self.first_bad_sigma)
-        return out.to(x.dtype)
+        return out.to(self.state_dtype)
 
 # %% ../nbs/10_sampling.ipynb #c012
 def finish(x: torch.Tensor, model: ModelCaller, sigmas: torch.Tensor, denoise_to_zero: bool = False) -> torch.Tensor:
@@ -75,7 +81,7 @@ def finish(x: torch.Tensor, model: ModelCaller, sigmas: torch.Tensor, denoise_to
                                      f'(sigma = {bad_sigma:.6g})')
         if not torch.isfinite(x).all():
             raise FloatingPointError(f'{model.solver}: the solver produced non-finite values from finite model outputs')
-    return x
+    return x.to(model.input_dtype)
 
 # %% ../nbs/10_sampling.ipynb #c014
 def progress(n: int, disable: bool | None = None, desc: str | None = None):
@@ -102,6 +108,7 @@ def sample_ddim(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict
     "DDIM = first-order DPM-Solver++ (eq. ddim). NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."
     sigmas = check_sigmas(sigmas, 1, 'sample_ddim'); check_x(x, 'sample_ddim')
     model = ModelCaller(denoiser, x, extra_args, 'sample_ddim', check_finite)
+    x = model.state(x)                                   # >= float32 state; the network sees the input dtype
     for i in progress(len(sigmas) - 1, disable):
         sigma, sigma_next = float(sigmas[i]), float(sigmas[i + 1])
         denoised = model(x, sigma)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 import torch
 
-from .core import reduction_dtype
 from .dpmsolver import check_order, multistep_orders
 from .sampling import ModelCaller, check_sigmas, check_x, exp_integrals, finish, progress
 
@@ -60,8 +59,7 @@ def sample_unipc(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dic
     check_order(order, 3, name)
     sigmas = check_sigmas(sigmas, order, name); check_x(x, name)
     model = ModelCaller(denoiser, x, extra_args, name, check_finite)
-    dtype, x = x.dtype, x.to(reduction_dtype(x.dtype))           # state in >= float32; the network sees `dtype`
-    call = lambda x, sigma: model(x.to(dtype), sigma).to(x.dtype)
+    x, call = model.state(x), model                               # state in >= float32; the network sees x's dtype
     orders = multistep_orders(len(sigmas) - 1, order, lower_order_final, lower_order_below)
     lams, history, x_prev = [], [], None
     for i in progress(len(sigmas) - 1, disable):
@@ -72,7 +70,7 @@ def sample_unipc(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dic
         lams, history = (lams + [-math.log(sigma)])[-order:], (history + [denoised])[-order:]
         x_prev, x = x, unipc_update(x, sigma, sigma_next, lams, history, orders[i], B)      # UniP
         if callback is not None: callback(dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
-    return finish(x.to(dtype), model, sigmas, denoise_to_zero)
+    return finish(x, model, sigmas, denoise_to_zero)
 
 # %% ../nbs/13_unipc.ipynb #c015
 def sample_unipc_bh1(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict | None = None,
