@@ -116,12 +116,13 @@ def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: d
                    eta_scale: float = 0.5, mu: float = 0.5, branch_steps: int = 20, consistency_offset: float = 2.0,
                    final_r_slope: float = 0.5, final_q_switch: float = 0.5, guard: bool = True, order: int = 2,
                    check_finite: bool = True) -> torch.Tensor:
-    """EVODiff as released {li2025evodiff}, on (B, C, H, W) input, EDM sigmas (time label t = sigma).
+    """EVODiff as released (Li, Chen and Zeng 2025), on (B, C, H, W) input, EDM sigmas (time label t = sigma).
     NFE = N = len(sigmas)-1 with lower_order_final (default), N+1 without; +1 with denoise_to_zero."""
     name = 'sample_evodiff'
     sigmas = check_sigmas(sigmas, 2, name); check_x(x, name, ndim=4)
     if order != 2: raise ValueError(f'{name}: EVODiff is defined for order=2 only, got order={order}')
-    if final_step not in ('release', 'ddim'): raise ValueError(f"{name}: final_step must be 'release' or 'ddim', got {final_step!r}")
+    if final_step not in ('release', 'ddim'):
+        raise ValueError(f"{name}: final_step must be 'release' or 'ddim', got {final_step!r}")
     if not lower_order_final and sigmas[-1] == 0:
         raise ValueError(f'{name}: a second-order last step to sigma = 0 is undefined (r = 0); '
                          'use lower_order_final=True or end the grid above 0')
@@ -141,7 +142,8 @@ def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: d
         else:                                                         # probe, evaluate, correct
             geo = evodiff_geometry(s[i - 1], s[i], s[i + 1], s[0], s[-1], balance_weight)
             if i == 1: ratio01, m0_sq = clipped_ratio(inner(m0, m1), inner(m1, m1), 1.0, proj_clip, guard), inner(m0, m0)
-            x_euler, x_probe, d1, r1, r_i = evodiff_probe(x, m0, m1, ratio01, geo, probe_slope=probe_slope, probe_clip=probe_clip)
+            x_euler, x_probe, d1, r1, r_i = evodiff_probe(x, m0, m1, ratio01, geo, probe_slope=probe_slope,
+                                                          probe_clip=probe_clip)
             mt = call(x_probe, s[i + 1])
             x, ratio01, info = evodiff_correct(x_euler, x_probe, d1, r_i, m0, m1, mt, m0_sq, geo, n, **consts)
             info.update(probe=x_probe, r1=r1, r_i=r_i, geometry=geo)
