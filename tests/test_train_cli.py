@@ -1,0 +1,71 @@
+"""The training module as a program: its command line, and exact resume (2 x 200 steps; EVODIFF_RESUME_STEPS=2000 for the
+long check, about 2-4 minutes on a 2-core CPU)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from evodiff_book.train import TrainConfig, train
+from evodiff_book.unet import UNetConfig, load_pretrained
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args, cwd=ROOT):
+    env = {**os.environ, 'PYTHONPATH': str(ROOT)}
+    return subprocess.run([sys.executable, '-m', 'evodiff_book.train', *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_help_lists_the_options():
+    res = run_cli('--help')
+    assert res.returncode == 0, res.stderr
+    for option in ('--out', '--minutes', '--steps', '--smoke', '--compile', '--batch-size', '--model-channels',
+                   '--ema-halflife-images', '--subset', '--data-root'):
+        assert option in res.stdout
+
+
+def test_smoke_run_writes_a_loadable_model(tmp_path):
+    pytest.importorskip('evodiff_book.data')
+    from evodiff_book.data import cifar10_locations
+    if not any(p.exists() for _, p in cifar10_locations()): pytest.skip('CIFAR-10 is not on this machine')
+    out = tmp_path / 'run'
+    res = run_cli('--smoke', '--steps', '4', '--out', str(out), '--no-progress', '--threads', '1')
+    assert res.returncode == 0, res.stderr
+    card = json.loads((out / 'ema' / 'model_card.json').read_text())
+    assert card['steps'] == 4 and card['images_seen'] == 32 and 'stratified subset of 64' in card['data']
+    net = load_pretrained(out / 'ema')
+    with torch.no_grad(): assert net(torch.zeros(2, 3, 32, 32), torch.ones(2), [0, 1]).shape == (2, 3, 32, 32)
+    res = run_cli('--smoke', '--steps', '6', '--out', str(out), '--no-progress', '--threads', '1')   # resumes from step 4
+    assert res.returncode == 0, res.stderr
+    assert json.loads((out / 'ema' / 'model_card.json').read_text())['steps'] == 6
+    res = run_cli('--smoke', '--steps', '7', '--lr', '0.1', '--out', str(out), '--no-progress', '--threads', '1')
+    assert res.returncode != 0 and 'different train_config' in res.stderr
+
+
+def test_exact_resume(tmp_path):
+    "N steps straight and N/2 + resume + N/2 give the same loss at every step and the same EMA (micro net, 8x8 images)."
+    threads = torch.get_num_threads(); torch.set_num_threads(1)   # tiny ops: one thread is much faster
+    try: _check_resume(tmp_path)
+    finally: torch.set_num_threads(threads)
+
+
+def _check_resume(tmp_path):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(64, 8, 8, 3), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=64)
+    cfg = TrainConfig(batch_size=4, lr=1e-3, lr_warmup_images=400, ema_halflife_images=100, checkpoint_every=300,
+                      log_every=100)
+    unet = UNetConfig(img_resolution=8, model_channels=8, channel_mult=(1,), num_blocks=1, attn_resolutions=(),
+                      dropout=0.1)
+    steps = int(os.environ.get('EVODIFF_RESUME_STEPS', 400))
+    one = train(tmp_path / 'straight', images, labels, cfg, unet, max_steps=steps, device='cpu', progress=False)
+    train(tmp_path / 'halves', images, labels, cfg, unet, max_steps=steps // 2, device='cpu', progress=False)
+    two = train(tmp_path / 'halves', images, labels, cfg, unet, max_steps=steps, device='cpu', progress=False)
+    assert len(one.losses) == steps and one.losses == two.losses
+    for a, b in zip(one.ema.state_dict().values(), two.ema.state_dict().values()): assert torch.equal(a, b)
