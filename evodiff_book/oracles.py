@@ -276,7 +276,7 @@ class Empirical:
         idx = [torch.randint(len(self.data), (), generator=torch.Generator().manual_seed(int(s))).item() for s in seeds]
         return self.data[idx].to(device=device or 'cpu', dtype=dtype)
 
-def cifar10_empirical(n_images: int = 1000, seed: int = 0, split: str = 'train', chunk_size: int = 2048,
+def cifar10_empirical(n_images: int | None = 1000, seed: int = 0, split: str = 'train', chunk_size: int = 2048,
                       device=None, data_dtype: torch.dtype = torch.float32) -> Empirical:
     "The empirical denoiser of `n_images` CIFAR-10 images (a stratified subset, all of `split` if n_images is None)."
     images, labels = load_cifar10(split)
