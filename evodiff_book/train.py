@@ -11,6 +11,7 @@ __all__ = ['CHECKPOINT', 'TrainConfig', 'edm_loss', 'ema_beta', 'update_ema', 'e
 # %% ../nbs/32_train.ipynb #c003
 import argparse
 import copy
+import functools
 import json
 import math
 import os
@@ -73,8 +74,9 @@ def update_ema(ema: torch.nn.Module, net: torch.nn.Module, beta: float) -> None:
     torch._foreach_lerp_(ema_params, [p.detach() for p in params], 1 - beta)
 
 # %% ../nbs/32_train.ipynb #c015
+@functools.lru_cache(maxsize=4)
 def epoch_permutation(epoch: int, n: int, seed: int) -> np.ndarray:
-    "The order in which epoch `epoch` visits `n` items."
+    "The order in which epoch `epoch` visits `n` items (cached: every step of an epoch asks for it)."
     return np.random.default_rng([seed, epoch]).permutation(n)
 
 def batch_indices(step: int, batch_size: int, n: int, seed: int) -> np.ndarray:

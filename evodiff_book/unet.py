@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['CARD_NAME', 'UNetConfig', 'group_norm', 'positional_embedding', 'ResBlock', 'Attention', 'Downsample', 'Upsample',
            'one_hot_labels', 'drop_labels', 'edm_precond_coefs', 'UNet', 'param_count', 'save_pretrained',
-           'load_model_card', 'load_pretrained']
+           'load_model_card', 'update_model_card', 'load_pretrained']
 
 # %% ../nbs/31_unet.ipynb #c003
 import hashlib
@@ -195,7 +195,7 @@ def param_count(net: nn.Module) -> int:
     "Number of parameters of `net`."
     return sum(p.numel() for p in net.parameters())
 
-# %% ../nbs/31_unet.ipynb #c031
+# %% ../nbs/31_unet.ipynb #c033
 CARD_NAME = 'model_card.json'
 
 def _sha256(path: Path) -> str:
@@ -211,7 +211,7 @@ def _shard(state: dict, max_bytes: int) -> list[dict]:
         shards[-1][name] = t; size += nbytes
     return shards
 
-# %% ../nbs/31_unet.ipynb #c032
+# %% ../nbs/31_unet.ipynb #c034
 def save_pretrained(net: UNet, folder, card: dict | None = None, max_shard_bytes: int = 15 * 2 ** 20) -> dict:
     "Save `net`'s weights in float16 shards under `max_shard_bytes` each, plus `model_card.json`; return the card."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
@@ -233,7 +233,15 @@ def load_model_card(folder) -> dict:
     if not path.exists(): raise FileNotFoundError(f'load_model_card: no {CARD_NAME} in {folder}')
     return json.loads(path.read_text())
 
-# %% ../nbs/31_unet.ipynb #c033
+def update_model_card(folder, **fields) -> dict:
+    "Add or replace fields of a model card (for example `fid=` once it is measured); the weights are untouched."
+    card = load_model_card(folder)
+    if {'files', 'config', 'parameters'} & fields.keys(): raise ValueError('update_model_card: files, config and parameters are fixed by the weights')
+    card.update(fields)
+    (Path(folder) / CARD_NAME).write_text(json.dumps(card, indent=1))
+    return card
+
+# %% ../nbs/31_unet.ipynb #c035
 def load_pretrained(folder, device=None, dtype: torch.dtype = torch.float32) -> UNet:
     "Rebuild a `UNet` from a folder written by `save_pretrained` (checks each file's SHA-256); eval mode."
     folder, card = Path(folder), load_model_card(folder)
