@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import coef_dtype, default_device, randn_per_sample, reduction_dtype, test_size, in_test
+from .core import coef_dtype, default_device, randn_per_sample, reduction_dtype, test_size
 from .data import cache_dir, load_cifar10, stratified_subset, to_model_range
 
 # %% ../nbs/03_oracles.ipynb #c006
@@ -162,12 +162,11 @@ def _atomic_savez(path: Path, **arrays) -> None:
     os.chmod(f.name, 0o644)
     os.replace(f.name, path)
 
-def cifar10_gaussian(n_images: int | None = None, seed: int = 0, cache: bool = True, device=None) -> Gaussian:
-    "The Gaussian fitted to `n_images` CIFAR-10 training images (default all 50,000; see the text for tests), cached."
-    full_path = cache_dir() / 'cifar10_gaussian_train_50000.npz'
-    if n_images is None: n_images = 500 if in_test() and not full_path.exists() else 50_000
+def cifar10_gaussian(n_images: int = 50_000, seed: int = 0, cache: bool = True, device=None) -> Gaussian:
+    "The Gaussian fitted to `n_images` CIFAR-10 training images (a stratified subset if < 50,000), cached on disk."
     if not 2 <= n_images <= 50_000: raise ValueError(f'cifar10_gaussian: n_images must be in [2, 50000], got {n_images}')
-    path = full_path if n_images == 50_000 else cache_dir() / f'cifar10_gaussian_train_{n_images}_seed{seed}.npz'
+    name = 'cifar10_gaussian_train_50000.npz' if n_images == 50_000 else f'cifar10_gaussian_train_{n_images}_seed{seed}.npz'
+    path = cache_dir() / name
     if cache and path in _gaussians: return _gaussians[path]
     start = time.perf_counter()
     if cache and path.exists():
