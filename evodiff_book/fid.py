@@ -200,6 +200,7 @@ def reference_stats(split: str = 'train', out=None, data_root=None, device=None,
     from evodiff_book.data import load_cifar10
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     out = Path(out or repo_root() / 'results' / f'cifar10_{split}_inception_stats.npz')
+    out.parent.mkdir(parents=True, exist_ok=True)
     images, _ = load_cifar10(split, root=data_root)
     images = images[:limit] if limit else images
     state, t0 = Path(str(out) + '.state.npz'), time.perf_counter()
@@ -220,7 +221,7 @@ def fid_test_vs_train(out=None, ref=None, data_root=None, device=None, batch_siz
     result = dict(fid=value, n_test=len(images), reference=str(Path(ref or default_reference()).name),
                   **_provenance(device, time.perf_counter() - t0))
     out = Path(out or repo_root() / 'results' / 'fid_cifar10_test_vs_train.json')
-    out.write_text(json.dumps(result, indent=1))
+    out.parent.mkdir(parents=True, exist_ok=True); out.write_text(json.dumps(result, indent=1))
     return result
 
 def main(argv=None):

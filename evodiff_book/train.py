@@ -244,7 +244,7 @@ def _finish(state: TrainState, out: Path, cfg: TrainConfig, fingerprint: str, pe
     wall_time = state.wall_time + time.perf_counter() - start
     save_checkpoint(state, out, cfg, fingerprint, wall_time)
     card = dict(images_seen=state.nimg, steps=state.step, wall_time_s=round(wall_time, 1),
-                machine=machine_name(device), data=data_note or f'{fingerprint} (sha256 prefix of images+labels)',
+                images_per_second=round(state.nimg / max(wall_time, 1e-9), 1), machine=machine_name(device), data=data_note or f'{fingerprint} (sha256 prefix of images+labels)',
                 train_config=asdict(cfg), loss_curve=loss_curve(state.losses), fid=None,
                 date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), commit=git_commit())
     save_pretrained(state.ema, out / 'ema', card)
