@@ -141,15 +141,15 @@ def fit_gaussian(images: np.ndarray, chunk: int = 2500, device=None) -> Gaussian
         total += u.sum(0)
         if second is not None: second.addmm_(u.T, u)
     mean = total / n
-    if second is not None:
-        cov = (second / n - torch.outer(mean, mean)) / 255 ** 2
-        return Gaussian.from_covariance((mean / 255).reshape(images.shape[3], *images.shape[1:3]).cpu(), cov.cpu())
+    mean_image = (mean / 255).reshape(images.shape[3], *images.shape[1:3]).cpu()
+    if second is not None:                                                # eigh on `device`, result on the CPU
+        g = Gaussian.from_covariance(mean_image, (second / n - torch.outer(mean, mean)) / 255 ** 2)
+        return Gaussian(g.mean, g.eigenvalues.cpu(), g.eigenvectors.cpu())
     centred = torch.cat([units(i) for i in range(0, n, chunk)]) - mean     # N <= d: the Gram route
     lam, U = _eigh(centred @ centred.T / n)
     keep = lam > lam.max() * n * 1e-13                                   # drop the null space (at least the mean's)
     V = centred.T @ U[:, keep] / (n * lam[keep]).sqrt()
-    return Gaussian((mean / 255).reshape(images.shape[3], *images.shape[1:3]).cpu(),
-                    (lam[keep] / 255 ** 2).flip(0).cpu(), V.flip(1).cpu())
+    return Gaussian(mean_image, (lam[keep] / 255 ** 2).flip(0).cpu(), V.flip(1).cpu())
 
 # %% ../nbs/03_oracles.ipynb #c023
 _gaussians: dict[Path, Gaussian] = {}
