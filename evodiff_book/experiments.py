@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['GRIDS', 'STANDARD_NFES', 'git_commit', 'machine_description', 'provenance', 'SolverSpec', 'grid_sigmas',
            'steps_for_nfe', 'rmse', 'ls_scale', 'run_one', 'run_grid', 'progress_pairs', 'standard_specs',
-           'gain_percent', 'save_results', 'load_results', 'results_table', 'plot_vs_nfe']
+           'gain_percent', 'nearest_mode_metrics', 'save_results', 'load_results', 'results_table', 'plot_vs_nfe']
 
 # %% ../nbs/40_experiments.ipynb #c003
 import datetime
@@ -116,7 +116,8 @@ def run_one(denoiser, noise: torch.Tensor, spec: SolverSpec, nfe: int, sigma_min
 
 def run_grid(denoiser, specs: list[SolverSpec], nfes: list[int], noise: torch.Tensor, reference: torch.Tensor, *,
              sigma_min: float, sigma_max: float, name: str | None = None, results_dir: str | os.PathLike = 'results',
-             protocol: dict | None = None, extra_args: dict | None = None, disable: bool | None = None) -> dict:
+             protocol: dict | None = None, extra_args: dict | None = None, disable: bool | None = None,
+             metrics: dict | None = None) -> dict:
     "Run every spec at every NFE it can reach exactly, from the same noise; error against `reference` (ODE solution at `sigma_min`)."
     targets = {}
     records = []
@@ -128,7 +129,8 @@ def run_grid(denoiser, specs: list[SolverSpec], nfes: list[int], noise: torch.Te
             targets[spec.denoise_to_zero] = (denoiser(reference, torch.full((len(reference),), sigma_min, device=reference.device,
                                              dtype=torch.float64), **(extra_args or {})) if spec.denoise_to_zero else reference)
         target = targets[spec.denoise_to_zero]
-        records.append(record | dict(rmse=rmse(x, target), scale=ls_scale(x, target)))
+        extra = {key: fn(x, target) for key, fn in (metrics or {}).items()}
+        records.append(record | dict(rmse=rmse(x, target), scale=ls_scale(x, target)) | extra)
     result = dict(name=name, protocol=dict(sigma_min=sigma_min, sigma_max=sigma_max, samples=len(noise),
                                            sample_shape=list(noise.shape[1:]), **(protocol or {})),
                   provenance=provenance(noise.device), records=records)
@@ -164,6 +166,17 @@ def gain_percent(result: dict, label: str, baseline: str, nfe: int, value: str =
     return 100 * (cell[baseline, nfe] - cell[label, nfe]) / cell[baseline, nfe]
 
 # %% ../nbs/40_experiments.ipynb #c020
+def nearest_mode_metrics(data: torch.Tensor) -> dict:
+    "Metrics `same_mode` (fraction of samples nearest the same row of `data` as the reference) and `rmse_same_mode`."
+    flat = data.reshape(len(data), -1).double()
+    nearest = lambda x: torch.cdist(x.reshape(len(x), -1).double().to(flat.device), flat).argmin(1)
+    def same_mode(x, reference): return (nearest(x) == nearest(reference)).double().mean().item()
+    def rmse_same_mode(x, reference):
+        keep = (nearest(x) == nearest(reference)).to(x.device)
+        return rmse(x[keep], reference[keep]) if keep.any() else math.nan
+    return dict(same_mode=same_mode, rmse_same_mode=rmse_same_mode)
+
+# %% ../nbs/40_experiments.ipynb #c023
 def save_results(result: dict, results_dir: str | os.PathLike = 'results') -> Path:
     "Write `result` to `results_dir/<result['name']>.json` (atomically) and return the path."
     path = Path(results_dir) / f"{result['name']}.json"
