@@ -10,7 +10,7 @@ MATHJAX_VERSION := 3.2.2
 export PATH := $(BIN):$(PATH)
 export PYTHONUNBUFFERED := 1
 
-.PHONY: book test env sync check-sync nbtest pytest linkcheck browser clean
+.PHONY: book test env sync check-sync nbtest oracle-cache pytest linkcheck browser clean
 
 ## Build the book into _build/html, executing every chapter (strict: a failing cell or a broken reference fails).
 BOOK_ROOT ?= .
@@ -41,8 +41,13 @@ sync: env
 check-sync: env
 	python tools/check_sync.py
 
-nbtest: env
-	nbdev_test --timing
+## The notebooks' tests, two at a time, one thread each (2 cores); the CIFAR-10 Gaussian is fitted once beforehand
+## so that parallel notebooks do not all fit it at once.
+nbtest: env oracle-cache
+	OMP_NUM_THREADS=1 nbdev_test --timing
+
+oracle-cache: env
+	python -c "from evodiff_book.oracles import cifar10_gaussian; cifar10_gaussian()"
 
 linkcheck: env
 	linkchecker --no-status --no-warnings --ignore-url='^https?://' --ignore-url='^mailto:' _build/html/index.html
