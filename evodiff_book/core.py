@@ -4,12 +4,15 @@
 
 # %% auto #0
 __all__ = ['default_device', 'coef_dtype', 'reduction_dtype', 'append_dims', 'seed_everything', 'randn_per_sample', 'in_test',
-           'test_size']
+           'test_size', 'git_commit', 'machine_description']
 
 # %% ../nbs/00_core.ipynb #c003
 import os
+import platform
 import random
+import subprocess
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -64,3 +67,21 @@ def in_test() -> bool:
 def test_size(full, small):
     "`small` under test (see `in_test`), `full` otherwise."
     return small if in_test() else full
+
+# %% ../nbs/00_core.ipynb #c024
+def git_commit(path: str | os.PathLike | None = None) -> str:
+    "The git commit of the checkout containing `path` (default: this package), '+dirty' if modified; 'unknown' outside git."
+    import evodiff_book
+    cwd = Path(path) if path else Path(evodiff_book.__file__).resolve().parent
+    run = lambda *args: subprocess.run(['git', *args], cwd=cwd, capture_output=True, text=True, timeout=10)
+    try:
+        head = run('rev-parse', '--short=12', 'HEAD')
+        if head.returncode: return 'unknown'
+        return head.stdout.strip() + ('+dirty' if run('status', '--porcelain', '--untracked-files=no').stdout.strip() else '')
+    except (OSError, subprocess.SubprocessError): return 'unknown'
+
+def machine_description(device: torch.device | str | None = None) -> str:
+    "A short description of the machine: the GPU name on CUDA, else the processor and core count."
+    device = torch.device(device or default_device())
+    if device.type == 'cuda': return f'{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})'
+    return f'{platform.processor() or platform.machine()} CPU, {os.cpu_count()} cores'

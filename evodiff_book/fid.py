@@ -190,8 +190,8 @@ def fid_of_images(images, ref=None, device=None, batch_size: int = 200, method: 
 def repo_root() -> Path: return Path(__file__).resolve().parents[1]
 
 def _provenance(device, seconds: float) -> dict:
-    from evodiff_book.train import git_commit, machine_name
-    return dict(commit=git_commit(), machine=machine_name(device), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
+    from evodiff_book.core import git_commit, machine_description
+    return dict(commit=git_commit(), machine=machine_description(device), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
                 seconds=round(seconds, 1), torch=torch.__version__)
 
 def reference_stats(split: str = 'train', out=None, data_root=None, device=None, batch_size: int = 200,

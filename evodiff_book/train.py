@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['CHECKPOINT', 'TrainConfig', 'edm_loss', 'ema_beta', 'update_ema', 'epoch_permutation', 'batch_indices',
            'step_generator', 'TrainState', 'make_state', 'train_step', 'data_fingerprint', 'save_checkpoint',
-           'load_checkpoint', 'machine_name', 'git_commit', 'loss_curve', 'train', 'smoke_configs', 'eval_loss',
-           'build_parser', 'configs_from_args', 'main']
+           'load_checkpoint', 'loss_curve', 'train', 'smoke_configs', 'eval_loss', 'build_parser', 'configs_from_args',
+           'main']
 
 # %% ../nbs/32_train.ipynb #c003
 import argparse
@@ -15,9 +15,7 @@ import functools
 import json
 import math
 import os
-import platform
 import random
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -26,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .core import git_commit, machine_description
 from .unet import UNet, UNetConfig, drop_labels, one_hot_labels, param_count, save_pretrained
 
 # %% ../nbs/32_train.ipynb #c006
@@ -170,17 +169,6 @@ def load_checkpoint(state: TrainState, folder, cfg: TrainConfig, fingerprint: st
     return state
 
 # %% ../nbs/32_train.ipynb #c024
-def machine_name(device) -> str:
-    "A short description of the machine: GPU name, or CPU architecture and core count."
-    if torch.device(device).type == 'cuda': return torch.cuda.get_device_name(torch.device(device))
-    return f'{platform.machine()} CPU, {os.cpu_count()} cores'
-
-def git_commit() -> str | None:
-    "The commit of the code, when run inside a git checkout."
-    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, check=True,
-                               cwd=Path(__file__).parent).stdout.strip()
-    except Exception: return None
-
 def loss_curve(losses: list, bins: int = 200) -> dict:
     "Per-step losses averaged in at most `bins` consecutive bins: {'step': bin end steps, 'loss': means}."
     edges = np.unique(np.linspace(0, len(losses), min(bins, len(losses)) + 1).round().astype(int))
@@ -245,7 +233,7 @@ def _finish(state: TrainState, out: Path, cfg: TrainConfig, fingerprint: str, pe
     wall_time = state.wall_time + time.perf_counter() - start
     save_checkpoint(state, out, cfg, fingerprint, wall_time)
     card = dict(images_seen=state.nimg, steps=state.step, wall_time_s=round(wall_time, 1),
-                images_per_second=round(state.nimg / max(wall_time, 1e-9), 1), machine=machine_name(device), data=data_note or f'{fingerprint} (sha256 prefix of images+labels)',
+                images_per_second=round(state.nimg / max(wall_time, 1e-9), 1), machine=machine_description(device), data=data_note or f'{fingerprint} (sha256 prefix of images+labels)',
                 train_config=asdict(cfg), loss_curve=loss_curve(state.losses), fid=None,
                 date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), commit=git_commit())
     save_pretrained(state.ema, out / 'ema', card)
