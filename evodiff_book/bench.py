@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 
 from .core import default_device
-from .experiments import grid_sigmas, provenance, save_results
+from .experiments import SolverSpec, grid_sigmas, provenance, save_results, steps_for_nfe
 from .solvers import SAMPLERS, get_sampler
 from .unet import UNet, UNetConfig
 
@@ -41,9 +41,9 @@ class ZeroCostDenoiser:
 def solver_overhead(solver: str, net, batch: int, net_seconds: float, *, nfe: int = 10, shape=(3, 32, 32),
                     device=None, dtype=torch.float32, repeats: int = 3, with_net: bool = False,
                     sigma_min: float = 0.002, sigma_max: float = 80.) -> dict:
-    "Overhead of `solver` at `nfe` steps on a logSNR grid: zero-cost-model run time / (nfe * net_seconds)."
+    "Overhead of `solver` at exactly `nfe` evaluations on a logSNR grid: zero-cost-model run time / (nfe * net_seconds)."
     device = torch.device(device or default_device())
-    sigmas = grid_sigmas('logsnr', nfe, sigma_min, sigma_max)
+    sigmas = grid_sigmas('logsnr', steps_for_nfe(SolverSpec(solver), nfe), sigma_min, sigma_max)   # Heun: nfe/2 steps
     x = sigma_max * torch.randn(batch, *shape, generator=torch.Generator().manual_seed(0)).to(device, dtype)
     with torch.no_grad():
         cached = ZeroCostDenoiser(net(x, torch.full((batch,), sigma_max, device=device)).to(dtype))
@@ -130,12 +130,12 @@ def main(argv=None) -> None:
                     'diffusers: our wall time over diffusers\' schedulers')
     ap.add_argument('--device', default=None, help='cpu or cuda (default: CUDA when available)')
     ap.add_argument('--batch', type=int, nargs='+', default=[1, 128], help='batch sizes (default: 1 128)')
-    ap.add_argument('--nfe', type=int, default=10, help='network evaluations per run (default: 10)')
+    ap.add_argument('--nfe', type=int, default=10, help='network evaluations per run, even so Heun can run (default: 10)')
     ap.add_argument('--repeats', type=int, default=3, help='timed repetitions; the median is reported (default: 3)')
     ap.add_argument('--with-net', action='store_true', help='overhead: also time whole runs through the network')
     ap.add_argument('--results-dir', default='results', help='where to write the JSON (default: results)')
     args = ap.parse_args(argv)
-    if args.nfe < 3: ap.error(f'--nfe must be at least 3 (every solver must be able to run), got {args.nfe}')
+    if args.nfe < 4 or args.nfe % 2: ap.error(f'--nfe must be even and at least 4 (every solver, Heun included, must run), got {args.nfe}')
     if any(b < 1 for b in args.batch): ap.error(f'--batch sizes must be positive, got {args.batch}')
     device = torch.device(args.device or default_device())
     net = UNet().to(device).eval()
