@@ -214,3 +214,7 @@ def main(argv=None) -> dict:
     return fid_sweep(denoiser, specs, a.nfes, a.n_samples, ref_stats=ref, seed=a.seed, batch=a.batch, device=device,
                      name=a.name, results_dir=a.results_dir, reference_nfe=a.reference_nfe, n_recon=a.n_recon,
                      floor=a.floor, floor_nfe=a.floor_nfe, model=model, max_minutes=a.max_minutes)
+
+# %% ../nbs/42_fid_sweep.ipynb #c027
+#| eval: false
+if __name__ == '__main__': main()
