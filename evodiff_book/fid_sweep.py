@@ -8,6 +8,7 @@ __all__ = ['sweep_cells', 'cell_key', 'sample_batch', 'to_uint8', 'measure_cell'
 
 # %% ../nbs/42_fid_sweep.ipynb #c003
 import argparse
+import os
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -139,6 +140,8 @@ def fid_sweep(denoiser, specs: list[SolverSpec], nfes, n_samples: int, *, ref_st
             record |= dict(rmse=rmse(x, target), scale=ls_scale(x, target), recon_samples=len(x))
         result['records'].append(record)
         result['provenance'] = provenance(device, model=model)
+        if result['provenance']['commit'] == 'unknown':           # a copy without .git (the GPU machine): the caller says
+            result['provenance']['commit'] = os.environ.get('EVODIFF_COMMIT', 'unknown')
         if name: save_results(result, results_dir)
         if verbose: print(f"{record['key']:>34}: FID {record['fid']:.3f}, {record['images_per_s']:.0f} img/s", flush=True)
     return result
@@ -208,8 +211,8 @@ def main(argv=None) -> dict:
     if not (Path(a.checkpoint) / 'model_card.json').exists(): p.error(f'no checkpoint at {a.checkpoint} (no model_card.json)')
     device = torch.device(a.device or default_device())
     card = load_model_card(a.checkpoint)
-    model = f"UNet {a.checkpoint}: {card.get('steps')} steps, {card.get('images_seen')} images seen, " \
-            f"weights {card['files'][0]['sha256'][:12]}"
+    model = (f"UNet, {card.get('parameters')} parameters, {card.get('steps')} steps, {card.get('images_seen')} images seen, "
+             f"weights sha256 {card['files'][0]['sha256'][:12]}")
     denoiser = load_pretrained(a.checkpoint, device=device)
     return fid_sweep(denoiser, specs, a.nfes, a.n_samples, ref_stats=ref, seed=a.seed, batch=a.batch, device=device,
                      name=a.name, results_dir=a.results_dir, reference_nfe=a.reference_nfe, n_recon=a.n_recon,
