@@ -70,15 +70,16 @@ def test_size(full, small):
 
 # %% ../nbs/00_core.ipynb #c024
 def git_commit(path: str | os.PathLike | None = None) -> str:
-    "The git commit of the checkout containing `path` (default: this package), '+dirty' if modified; 'unknown' outside git."
+    "The git commit of the checkout containing `path` (default: this package), '+dirty' if modified; outside git, `$EVODIFF_COMMIT` or 'unknown'."
     import evodiff_book
     cwd = Path(path) if path else Path(evodiff_book.__file__).resolve().parent
     run = lambda *args: subprocess.run(['git', *args], cwd=cwd, capture_output=True, text=True, timeout=10)
+    outside = os.environ.get('EVODIFF_COMMIT', 'unknown')
     try:
         head = run('rev-parse', '--short=12', 'HEAD')
-        if head.returncode: return 'unknown'
+        if head.returncode: return outside
         return head.stdout.strip() + ('+dirty' if run('status', '--porcelain', '--untracked-files=no').stdout.strip() else '')
-    except (OSError, subprocess.SubprocessError): return 'unknown'
+    except (OSError, subprocess.SubprocessError): return outside
 
 def machine_description(device: torch.device | str | None = None) -> str:
     "A short description of the machine: the GPU name on CUDA, else the processor and core count."

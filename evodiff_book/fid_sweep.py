@@ -8,7 +8,6 @@ __all__ = ['sweep_cells', 'cell_key', 'sample_batch', 'to_uint8', 'measure_cell'
 
 # %% ../nbs/42_fid_sweep.ipynb #c003
 import argparse
-import os
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -140,8 +139,6 @@ def fid_sweep(denoiser, specs: list[SolverSpec], nfes, n_samples: int, *, ref_st
             record |= dict(rmse=rmse(x, target), scale=ls_scale(x, target), recon_samples=len(x))
         result['records'].append(record)
         result['provenance'] = provenance(device, model=model)
-        if result['provenance']['commit'] == 'unknown':           # a copy without .git (the GPU machine): the caller says
-            result['provenance']['commit'] = os.environ.get('EVODIFF_COMMIT', 'unknown')
         if name: save_results(result, results_dir)
         if verbose: print(f"{record['key']:>34}: FID {record['fid']:.3f}, {record['images_per_s']:.0f} img/s", flush=True)
     return result
