@@ -17,10 +17,10 @@ import numpy as np
 import torch
 
 import evodiff_book
-from .core import default_device, randn_per_sample
-from .experiments import SolverSpec, grid_sigmas, steps_for_nfe, GRIDS
+from .core import default_device
+from .experiments import GRIDS, SolverSpec, sample_batch, steps_for_nfe
 from .sampling import progress
-from .solvers import SAMPLERS, get_sampler
+from .solvers import SAMPLERS
 
 # %% ../nbs/45_cli.ipynb #c005
 def save_png(path: str | Path, image: np.ndarray) -> Path:
@@ -66,16 +66,12 @@ def sample_images(denoiser, spec: SolverSpec, nfe: int, n: int, seed: int = 0, b
     "`n` uint8 images (N, H, W, C) sampled with `spec` at exactly `nfe` evaluations."
     from evodiff_book.data import from_model_range
     device = torch.device(device or default_device())
-    sigmas = grid_sigmas(spec.grid, steps_for_nfe(spec, nfe), sigma_min, sigma_max)
-    sampler = get_sampler(spec.solver)
     out = []
     for start in progress(-(-n // batch), disable, desc='batches'):
         seeds = range(seed + start * batch, seed + min(n, (start + 1) * batch))
-        x = sigma_max * randn_per_sample(seeds, (3, 32, 32), device=device)
-        extra = {} if class_label is None else dict(class_labels=torch.full((len(x),), class_label, device=device))
-        with torch.no_grad():
-            x = sampler(denoiser, x, sigmas, extra_args=extra, disable=True, denoise_to_zero=spec.denoise_to_zero, **spec.hyper)
-        out.append(from_model_range(x.clamp(-1, 1)))
+        extra = {} if class_label is None else dict(class_labels=torch.full((len(seeds),), class_label, device=device))
+        x = sample_batch(denoiser, spec, nfe, seeds, sigma_min=sigma_min, sigma_max=sigma_max, device=device, extra_args=extra)
+        out.append(from_model_range(x))                   # clipped to [-1, 1] and rounded
     return np.concatenate(out)
 
 # %% ../nbs/45_cli.ipynb #c013

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['GRIDS', 'STANDARD_NFES', 'provenance', 'SolverSpec', 'grid_sigmas', 'steps_for_nfe', 'rmse', 'ls_scale', 'run_one',
-           'run_grid', 'progress_pairs', 'standard_specs', 'gain_percent', 'nearest_mode_metrics', 'save_results',
-           'load_results', 'results_table', 'plot_vs_nfe']
+           'sample_batch', 'run_grid', 'progress_pairs', 'standard_specs', 'gain_percent', 'nearest_mode_metrics',
+           'save_results', 'load_results', 'results_table', 'plot_vs_nfe']
 
 # %% ../nbs/40_experiments.ipynb #c003
 import datetime
@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 import evodiff_book
-from .core import default_device, git_commit, machine_description
+from .core import default_device, git_commit, machine_description, randn_per_sample
 from .models import CountingDenoiser
 from .sampling import progress
 from .schedules import EDMSchedule, get_sigmas_karras, get_sigmas_logsnr, get_sigmas_time_quadratic, get_sigmas_time_uniform
@@ -93,6 +93,13 @@ def run_one(denoiser, noise: torch.Tensor, spec: SolverSpec, nfe: int, sigma_min
     if counter.nfe != nfe: raise RuntimeError(f'{spec.name}: asked for NFE {nfe}, the run used {counter.nfe}')
     return x, dict(label=spec.name, solver=spec.solver, grid=spec.grid, hyper=dict(spec.hyper),
                    denoise_to_zero=spec.denoise_to_zero, nfe=nfe, steps=n_steps, seconds=seconds)
+
+@torch.no_grad()
+def sample_batch(denoiser, spec: SolverSpec, nfe: int, seeds, *, sigma_min: float = 0.002, sigma_max: float = 80.,
+                 shape=(3, 32, 32), device=None, extra_args: dict | None = None) -> torch.Tensor:
+    "Samples (B, *shape) of `spec` at exactly `nfe` evaluations from the per-sample noise of `seeds` (`run_one`)."
+    noise = randn_per_sample(seeds, shape, device=device or default_device())
+    return run_one(denoiser, noise, spec, nfe, sigma_min, sigma_max, extra_args)[0]
 
 def run_grid(denoiser, specs: list[SolverSpec], nfes: list[int], noise: torch.Tensor, reference: torch.Tensor, *,
              sigma_min: float, sigma_max: float, name: str | None = None, results_dir: str | os.PathLike = 'results',
