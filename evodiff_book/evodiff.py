@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 import torch
 
-from .core import reduction_dtype
 from .sampling import ModelCaller, check_sigmas, check_x, finish, progress
 
 # %% ../nbs/15_evodiff.ipynb #c008
@@ -126,11 +125,10 @@ def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: d
     if not lower_order_final and sigmas[-1] == 0:
         raise ValueError(f'{name}: a second-order last step to sigma = 0 is undefined (r = 0); '
                          'use lower_order_final=True or end the grid above 0')
-    model, dtype, s, n = ModelCaller(denoiser, x, extra_args, name, check_finite), x.dtype, sigmas.tolist(), len(sigmas) - 1
-    call = lambda x, sigma: model(x.to(dtype), sigma).to(x.dtype)
+    model, s, n = ModelCaller(denoiser, x, extra_args, name, check_finite), sigmas.tolist(), len(sigmas) - 1
+    x, call = model.state(x), model                              # state in >= float32; the network sees x's dtype
     consts = dict(proj_clip=proj_clip, eta_scale=eta_scale, mu=mu, branch_steps=branch_steps,
                   consistency_offset=consistency_offset, guard=guard)
-    x = x.to(reduction_dtype(dtype))
     m0 = call(x, s[0])
     for i in progress(n, disable):
         denoised, info = m0, {}
@@ -149,4 +147,4 @@ def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: d
             info.update(probe=x_probe, r1=r1, r_i=r_i, geometry=geo)
             m1, m0, m0_sq = m0, mt, inner(mt, mt)
         if callback is not None: callback(dict(i=i, x=x, sigma=s[i], sigma_next=s[i + 1], denoised=denoised, **info))
-    return finish(x.to(dtype), model, sigmas, denoise_to_zero)
+    return finish(x, model, sigmas, denoise_to_zero)
