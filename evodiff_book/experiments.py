@@ -79,6 +79,7 @@ def ls_scale(x: torch.Tensor, reference: torch.Tensor) -> float:
     return ((x * reference).sum() / (reference * reference).sum()).item()
 
 # %% ../nbs/40_experiments.ipynb #c015
+@torch.no_grad()
 def run_one(denoiser, noise: torch.Tensor, spec: SolverSpec, nfe: int, sigma_min: float, sigma_max: float,
             extra_args: dict | None = None) -> tuple[torch.Tensor, dict]:
     "Sample with `spec` at exactly `nfe` evaluations from `sigma_max * noise`; return the sample and a record."
@@ -104,7 +105,7 @@ def sample_batch(denoiser, spec: SolverSpec, nfe: int, seeds, *, sigma_min: floa
 def run_grid(denoiser, specs: list[SolverSpec], nfes: list[int], noise: torch.Tensor, reference: torch.Tensor, *,
              sigma_min: float, sigma_max: float, name: str | None = None, results_dir: str | os.PathLike = 'results',
              protocol: dict | None = None, extra_args: dict | None = None, disable: bool | None = None,
-             metrics: dict | None = None) -> dict:
+             metrics: dict | None = None, samples: dict | None = None) -> dict:
     "Run every spec at every NFE it can reach exactly, from the same noise; error against `reference` (ODE solution at `sigma_min`)."
     targets = {}
     records = []
@@ -118,6 +119,7 @@ def run_grid(denoiser, specs: list[SolverSpec], nfes: list[int], noise: torch.Te
         target = targets[spec.denoise_to_zero]
         extra = {key: fn(x, target) for key, fn in (metrics or {}).items()}
         records.append(record | dict(rmse=rmse(x, target), scale=ls_scale(x, target)) | extra)
+        if samples is not None: samples[spec.name, nfe] = x.cpu()     # kept for figures, when asked
     result = dict(name=name, protocol=dict(sigma_min=sigma_min, sigma_max=sigma_max, samples=len(noise),
                                            sample_shape=list(noise.shape[1:]), **(protocol or {})),
                   provenance=provenance(noise.device), records=records)
