@@ -222,7 +222,7 @@ def fid_test_vs_train(out=None, ref=None, data_root=None, device=None, batch_siz
     if not test_stats.exists(): reference_stats('test', test_stats, data_root, device, batch_size)
     t0 = time.perf_counter()
     value = frechet_distance(*load_stats(test_stats), *load_stats(ref))
-    n_test = json.loads(test_stats.with_suffix('.json').read_text())['n']
+    with np.load(test_stats) as f: n_test = int(f['n'])
     result = dict(fid=value, n_test=n_test, test_stats=test_stats.name, reference=ref.name,
                   **_provenance(device, time.perf_counter() - t0))
     out = Path(out or repo_root() / 'results' / 'fid_cifar10_test_vs_train.json')

@@ -9,15 +9,12 @@ __all__ = ['PUBLISHED_NFES', 'PUBLISHED_EDM_CIFAR10', 'REFERENCE_SPEC', 'Publish
 # %% ../nbs/43_trained_network.ipynb #c003
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 
-from .core import randn_per_sample
-from .experiments import SolverSpec, plot_vs_nfe, provenance, run_one
+from .experiments import SolverSpec, plot_vs_nfe
 
 # %% ../nbs/43_trained_network.ipynb #c005
 PUBLISHED_NFES = (5, 6, 8, 10, 12, 15, 20)
@@ -72,24 +69,14 @@ def checkpoint_id(folder) -> str:
     files = load_model_card(folder)['files']
     return hashlib.sha256(''.join(f['sha256'] for f in files).encode()).hexdigest()[:16]
 
-def cached_reference(denoiser, seeds, cache, *, model_id: str, nfe: int = 500, spec: SolverSpec = REFERENCE_SPEC,
-                     sigma_min: float = 0.002, sigma_max: float = 80., shape=(3, 32, 32), device=None) -> torch.Tensor:
-    "The `nfe`-evaluation solution from the noise of `seeds` (CPU, float32), from `cache` (.npz) if it matches."
-    key = dict(model_id=model_id, seeds=[int(s) for s in seeds], nfe=nfe, solver=spec.solver, grid=spec.grid,
-               hyper=dict(spec.hyper), sigma_min=sigma_min, sigma_max=sigma_max, shape=list(shape))
-    cache = Path(cache)
-    if cache.exists():
-        with np.load(cache) as saved:
-            if json.loads(str(saved['key'])) == key: return torch.from_numpy(saved['x'])
-        print(f'cached_reference: {cache} was made by other weights or another protocol; recomputing it')
-    noise = randn_per_sample(seeds, shape, device=device)
-    x, record = run_one(denoiser, noise, spec, nfe, sigma_min, sigma_max)
-    x = x.float().cpu()
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(cache.stem + '.tmp.npz')
-    np.savez(tmp, x=x.numpy(), key=json.dumps(key), provenance=json.dumps(provenance(noise.device, seconds=record['seconds'])))
-    os.replace(tmp, cache)
-    return x
+def cached_reference(denoiser, seeds: range, cache, *, model_id: str, nfe: int = 500, spec: SolverSpec = REFERENCE_SPEC,
+                     sigma_min: float = 0.002, sigma_max: float = 80., device=None) -> torch.Tensor:
+    "The `nfe`-evaluation solution from the noise of `seeds` (float64, CPU), cached in `cache` (.pt) by `reference_samples`."
+    from evodiff_book.fid_sweep import reference_samples
+    protocol = dict(model_id=model_id, seed=seeds.start, reference=spec.name, reference_grid=spec.grid, reference_nfe=nfe,
+                    sigma_min=sigma_min, sigma_max=sigma_max)
+    return reference_samples(denoiser, protocol, spec, len(seeds), Path(cache), batch=len(seeds), device=device, extra_args=None)
+
 
 # %% ../nbs/43_trained_network.ipynb #c012
 def find_sweep(results_dir=None, prefix: str = 'fid_sweep_cifar10_') -> dict | None:
