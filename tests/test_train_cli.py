@@ -69,3 +69,23 @@ def _check_resume(tmp_path):
     two = train(tmp_path / 'halves', images, labels, cfg, unet, max_steps=steps, device='cpu', progress=False)
     assert len(one.losses) == steps and one.losses == two.losses
     for a, b in zip(one.ema.state_dict().values(), two.ema.state_dict().values()): assert torch.equal(a, b)
+
+
+def test_publish_and_continue_on_another_machine(tmp_path):
+    "A run published with --publish continues in a new run folder with --init-from: counters, records, an Adam restart."
+    from evodiff_book.data import cifar10_locations
+    if not any(p.exists() for _, p in cifar10_locations()): pytest.skip('CIFAR-10 is not on this machine')
+    shelf = tmp_path / 'shelf'
+    common = ('--smoke', '--no-progress', '--threads', '1', '--eval-every-images', '16', '--channels-last')
+    res = run_cli(*common, '--steps', '4', '--out', str(tmp_path / 'a'), '--publish', str(shelf))
+    assert res.returncode == 0, res.stderr
+    assert (shelf / 'train_state.pt').exists() and not (shelf / 'checkpoint.pt').exists()
+    res = run_cli(*common, '--steps', '6', '--out', str(tmp_path / 'b'), '--init-from', str(shelf), '--publish', str(shelf))
+    assert res.returncode == 0, res.stderr
+    card = json.loads((shelf / 'model_card.json').read_text())
+    assert card['steps'] == 6 and card['adam_restarts'] == [32] and len(card['runs']) == 2
+    assert [e['images_seen'] for e in card['held_out_loss']] == [0, 16, 32, 48]
+    assert all(r['channels_last'] and r['precision'] == 'fp32' for r in card['runs'])
+    load_pretrained(shelf)                                    # the published EMA loads (every SHA-256 checked)
+    res = run_cli(*common, '--steps', '7', '--lr', '0.1', '--out', str(tmp_path / 'c'), '--init-from', str(shelf))
+    assert res.returncode != 0 and 'different train_config' in res.stderr
