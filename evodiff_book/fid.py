@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['INCEPTION_FILE', 'INCEPTION_SHA256', 'INSTALL_HINT', 'inception_path', 'load_inception', 'resize_for_inception',
            'inception_features', 'FeatureStats', 'frechet_distance', 'compute_stats', 'save_stats', 'load_stats',
-           'default_reference', 'fid_of_images', 'repo_root', 'reference_stats', 'fid_test_vs_train', 'main']
+           'default_reference', 'fid_of_images', 'FrechetReference', 'fid_infinity', 'paired_fid_difference',
+           'repo_root', 'reference_stats', 'fid_test_vs_train', 'main']
 
 # %% ../nbs/33_fid.ipynb #c003
 import hashlib
@@ -186,6 +187,58 @@ def fid_of_images(images, ref=None, device=None, batch_size: int = 200, method: 
                                 f'`python -m evodiff_book.fid stats --split train --out {ref}` (GPU advised)')
     stats = compute_stats(images, batch_size=batch_size, device=device, progress=False)
     return frechet_distance(*stats.mean_cov(), *load_stats(ref), method=method)
+
+# %% ../nbs/33_fid.ipynb #c036b
+class FrechetReference:
+    "Squared Fréchet distance to one fixed Gaussian (mu, sigma), with the square root of sigma computed once."
+    def __init__(self, mu, sigma):
+        self.mu, sigma = np.asarray(mu, dtype=np.float64), np.asarray(sigma, dtype=np.float64)
+        w, v = np.linalg.eigh(sigma)
+        self.root, self.trace = (v * np.sqrt(_psd_eigenvalues(w))) @ v.T, float(np.trace(sigma))
+
+    def __call__(self, mu, sigma) -> float:
+        "The distance of equation (fid-frechet) from N(mu, sigma) to the reference."
+        inner = self.root @ sigma @ self.root
+        root_trace = np.sqrt(_psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))).sum()
+        return float(((mu - self.mu) ** 2).sum() + np.trace(sigma) + self.trace - 2 * root_trace)
+
+    def of_features(self, feats: np.ndarray) -> float:
+        "FID of a feature array (N, D) against the reference."
+        if len(feats) < 2: raise ValueError(f'FrechetReference: need at least 2 feature vectors, got {len(feats)}')
+        return self(*FeatureStats().update(feats).mean_cov())
+
+def _as_reference(ref) -> FrechetReference:
+    "A FrechetReference from itself, a (mu, sigma) pair or a statistics file."
+    if isinstance(ref, FrechetReference): return ref
+    return FrechetReference(*(load_stats(ref) if isinstance(ref, (str, os.PathLike)) else ref))
+
+# %% ../nbs/33_fid.ipynb #c036c
+def fid_infinity(feats, ref, sizes=None, repeats: int = 3, seed: int = 0) -> dict:
+    "FID extrapolated to N -> infinity (equation (fid-inf)): FIDs of random subsets of `sizes`, a line in 1/N."
+    feats, ref = np.asarray(feats, dtype=np.float64), _as_reference(ref)
+    n = len(feats)
+    sizes = sorted(set(sizes or (n // 4, n // 2, 3 * n // 4, n)))
+    if len(sizes) < 2 or sizes[0] < 2 or sizes[-1] > n:
+        raise ValueError(f'fid_infinity: need two or more subset sizes in [2, {n}], got {sizes}')
+    rng = np.random.default_rng(seed)
+    fids = [float(np.mean([ref.of_features(feats[rng.choice(n, size, replace=False)])
+                           for _ in range(1 if size == n else repeats)])) for size in sizes]
+    slope, intercept = np.polyfit(1 / np.asarray(sizes, dtype=np.float64), fids, 1)
+    return dict(fid_inf=float(intercept), slope=float(slope), sizes=sizes, fids=fids, repeats=repeats)
+
+def paired_fid_difference(feats_a, feats_b, ref, n_boot: int = 200, level: float = 0.95, seed: int = 0) -> dict:
+    "FID(b) - FID(a) for paired features (row i of both from the same noise), with a paired bootstrap interval."
+    feats_a, feats_b, ref = np.asarray(feats_a, np.float64), np.asarray(feats_b, np.float64), _as_reference(ref)
+    if feats_a.shape != feats_b.shape:
+        raise ValueError(f'paired_fid_difference: the two sets must be paired (same shape), got {feats_a.shape} and {feats_b.shape}')
+    rng, n = np.random.default_rng(seed), len(feats_a)
+    boots = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, n, n)
+        boots.append(ref.of_features(feats_b[idx]) - ref.of_features(feats_a[idx]))
+    low, high = np.quantile(boots, [(1 - level) / 2, (1 + level) / 2])
+    return dict(difference=ref.of_features(feats_b) - ref.of_features(feats_a), low=float(low), high=float(high),
+                level=level, n_boot=n_boot, n=n)
 
 # %% ../nbs/33_fid.ipynb #c038
 def repo_root() -> Path: return Path(__file__).resolve().parents[1]
