@@ -89,13 +89,21 @@ def find_sweep(results_dir=None, prefix: str = 'fid_sweep_cifar10_') -> dict | N
     return max(found, key=lambda r: r['protocol']['n_samples'], default=None)
 
 def side_by_side(result: dict, labels, nfes) -> str:
-    "A Markdown table with FID, ODE error (RMSE to the reference) and contrast scale of each label at each NFE."
+    "A Markdown table of FID (FID_inf and the paired difference to the baseline when measured), ODE error and scale."
     cell = {(r['label'], r['nfe']): r for r in result['records'] if not r.get('floor')}
-    lines = ['| NFE | solver | FID | RMSE to reference | scale |', '|---|---|---|---|---|']
+    pair = {(p['peer'], p['nfe']): p for p in result.get('pairs') or []}
+    has_inf = any('fid_inf' in r for r in cell.values())
+    baseline = next(iter(pair.values()))['baseline'] if pair else None
+    head = ['NFE', 'solver', 'FID'] + ['FID∞'] * has_inf + [f'FID of {baseline} minus this (95 %)'] * bool(pair) + ['RMSE to reference', 'scale']
+    lines = ['| ' + ' | '.join(head) + ' |', '|---' * len(head) + '|']
     for n in nfes:
         for label in labels:
             r = cell.get((label, n))
-            if r: lines.append(f"| {n} | {label} | {r['fid']:.2f} | {r.get('rmse', float('nan')):.4f} | {r.get('scale', float('nan')):.4f} |")
+            if not r: continue
+            p = pair.get((label, n))
+            row = [str(n), label, f"{r['fid']:.2f}"] + [f"{r.get('fid_inf', float('nan')):.2f}"] * has_inf
+            row += [f"{p['difference']:+.2f} [{p['low']:+.2f}, {p['high']:+.2f}]" if p else '–'] * bool(pair)
+            lines.append('| ' + ' | '.join(row + [f"{r.get('rmse', float('nan')):.4f}", f"{r.get('scale', float('nan')):.4f}"]) + ' |')
     return '\n'.join(lines)
 
 def plot_fid_vs_nfe(result: dict, labels=None, published=None, ax=None):
