@@ -175,10 +175,6 @@ def main(argv=None):
         measure_floor(checkpoint, a.results_dir, device=a.device, max_minutes=a.max_minutes, dtype=DTYPES[a.dtype])
         print(json.dumps(floor_summary(checkpoint, a.results_dir, dtype=DTYPES[a.dtype]), indent=1))
 
-# %% ../nbs/34_network.ipynb #c019
-#| eval: false
-if __name__ == '__main__': main()
-
 # %% ../nbs/34_network.ipynb #c021
 def runs_table(card: dict) -> str:
     "A Markdown table of the training runs recorded in a model card."
@@ -201,3 +197,7 @@ def plot_training(card: dict, ax=None):
     for r in card.get('adam_restarts') or []: ax.axvline(r, ls=':', c='gray', lw=1)
     ax.set(xlabel='training images seen', ylabel='EDM loss', yscale='log'); ax.legend(fontsize=8)
     return ax
+
+# %% ../nbs/34_network.ipynb #c019
+#| eval: false
+if __name__ == '__main__': main()

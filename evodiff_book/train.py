@@ -394,6 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--init-from', help='start a new run folder from a folder written by publish')
     p.add_argument('--publish', help='at the end, publish the run (EMA export + train_state.pt) to this folder')
     p.add_argument('--bench', action='store_true', help='time every precision (no training); write results/train_throughput_*.json')
+    p.add_argument('--results-dir', help="where --bench writes (default: the repository's results/)")
     p.add_argument('--no-progress', action='store_true')
     for defaults in (TrainConfig(), UNetConfig()):
         for name, value in asdict(defaults).items():
@@ -440,7 +441,7 @@ def main(argv=None) -> TrainState:
     if opts['threads'] or args.smoke: torch.set_num_threads(opts['threads'] or 1)   # tiny nets: one thread is fastest
     images, labels = load_cifar10('train', root=args.data_root)
     if args.bench: return save_bench(bench_precisions(unet_cfg, cfg, images[:cfg.batch_size * 4], labels[:cfg.batch_size * 4],
-                                                      device=opts['device'] or 'cpu'))
+                                                      device=opts['device'] or 'cpu'), args.results_dir)
     n = 64 if args.smoke and args.subset is None else args.subset
     if n: keep = stratified_subset(labels, n, seed=args.subset_seed); images, labels = images[keep], labels[keep]
     note = f'CIFAR-10 train, ' + (f'stratified subset of {n} (seed {args.subset_seed})' if n else f'all {len(labels)} images')
@@ -455,10 +456,6 @@ def main(argv=None) -> TrainState:
                   progress=not args.no_progress, data_note=note)
     if args.publish: publish(args.out, args.publish)
     return state
-
-# %% ../nbs/32_train.ipynb #c046
-#| eval: false
-if __name__ == '__main__': main()
 
 # %% ../nbs/32_train.ipynb #c048b
 PRECISIONS = {'fp32': (False, False), 'fp32, channels-last': (False, True),
@@ -483,3 +480,7 @@ def bench_precisions(unet_cfg: UNetConfig, cfg: TrainConfig, images, labels, ste
                 threads=torch.get_num_threads(), batch_size=cfg.batch_size, timed_steps=steps,
                 parameters=param_count(UNet(unet_cfg)), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), commit=git_commit(),
                 torch=torch.__version__)
+
+# %% ../nbs/32_train.ipynb #c046
+#| eval: false
+if __name__ == '__main__': main()

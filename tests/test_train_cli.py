@@ -89,3 +89,16 @@ def test_publish_and_continue_on_another_machine(tmp_path):
     load_pretrained(shelf)                                    # the published EMA loads (every SHA-256 checked)
     res = run_cli(*common, '--steps', '7', '--lr', '0.1', '--out', str(tmp_path / 'c'), '--init-from', str(shelf))
     assert res.returncode != 0 and 'different train_config' in res.stderr
+
+
+def test_bench_writes_every_precision(tmp_path):
+    "--bench times every precision and layout (here on the smoke network) and writes one JSON file named by the processor."
+    from evodiff_book.data import cifar10_locations
+    if not any(p.exists() for _, p in cifar10_locations()): pytest.skip('CIFAR-10 is not on this machine')
+    res = run_cli('--smoke', '--bench', '--threads', '1', '--results-dir', str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    [path] = tmp_path.glob('train_throughput_*.json')
+    result = json.loads(path.read_text())
+    assert set(result['images_per_second']) == {'fp32', 'fp32, channels-last', 'bf16 autocast', 'bf16 autocast, channels-last'}
+    assert result['fastest'] in result['images_per_second'] and all(v > 0 for v in result['images_per_second'].values())
+    assert run_cli('--smoke').returncode != 0                        # neither --out nor --bench: refused
