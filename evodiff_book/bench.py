@@ -8,18 +8,16 @@ __all__ = ['DIFFUSERS_SCHEDULERS', 'timed', 'ZeroCostDenoiser', 'solver_overhead
 
 # %% ../nbs/17_bench.ipynb #c003
 import argparse
-import json
 import math
 import statistics
 import time
-from pathlib import Path
 
 import torch
 
-from .core import default_device
+from .core import command, default_device, positive_int, writable_dir
 from .experiments import SolverSpec, grid_sigmas, provenance, save_results, steps_for_nfe
 from .solvers import SAMPLERS, get_sampler
-from .unet import UNet, UNetConfig
+from .unet import UNet
 
 # %% ../nbs/17_bench.ipynb #c005
 def timed(fn, device: torch.device, repeats: int = 3, warmup: int = 1) -> float:
@@ -123,20 +121,21 @@ def diffusers_comparison(net, solver: str, batch: int, nfe: int = 10, device=Non
                 diffusers_seconds=t_theirs, ratio=t_ours / t_theirs)
 
 # %% ../nbs/17_bench.ipynb #c017
-def main(argv=None) -> None:
-    "Command line: `python -m evodiff_book.bench {overhead,diffusers} [options]`."
-    ap = argparse.ArgumentParser(prog='python -m evodiff_book.bench', description='Print solver benchmarks and save them to results/.')
+@command('python -m evodiff_book.bench')
+def main(argv=None, prog=None) -> None:
+    "Command line: `python -m evodiff_book bench {overhead,diffusers} [options]`."
+    ap = argparse.ArgumentParser(prog=prog, description='Print solver benchmarks and save them to results/.')
     ap.add_argument('what', choices=['overhead', 'diffusers'], help='overhead: solver cost relative to the network; '
                     'diffusers: our wall time over diffusers\' schedulers')
     ap.add_argument('--device', default=None, help='cpu or cuda (default: CUDA when available)')
-    ap.add_argument('--batch', type=int, nargs='+', default=[1, 128], help='batch sizes (default: 1 128)')
+    ap.add_argument('--batch', type=positive_int, nargs='+', default=[1, 128], help='batch sizes (default: 1 128)')
     ap.add_argument('--nfe', type=int, default=10, help='network evaluations per run, even so Heun can run (default: 10)')
-    ap.add_argument('--repeats', type=int, default=3, help='timed repetitions; the median is reported (default: 3)')
+    ap.add_argument('--repeats', type=positive_int, default=3, help='timed repetitions; the median is reported (default: 3)')
     ap.add_argument('--with-net', action='store_true', help='overhead: also time whole runs through the network')
     ap.add_argument('--results-dir', default='results', help='where to write the JSON (default: results)')
     args = ap.parse_args(argv)
     if args.nfe < 4 or args.nfe % 2: ap.error(f'--nfe must be even and at least 4 (every solver, Heun included, must run), got {args.nfe}')
-    if any(b < 1 for b in args.batch): ap.error(f'--batch sizes must be positive, got {args.batch}')
+    writable_dir(args.results_dir, '--results-dir')
     device = torch.device(args.device or default_device())
     net = UNet().to(device).eval()
     if args.what == 'overhead':

@@ -4,11 +4,13 @@
 
 # %% auto #0
 __all__ = ['CIFAR10_CLASSES', 'cache_dir', 'cifar10_locations', 'load_cifar10', 'to_model_range', 'from_model_range',
-           'stratified_subset', 'image_grid']
+           'stratified_subset', 'image_grid', 'save_png']
 
 # %% ../nbs/30_data.ipynb #c003
 import os
 import pickle
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -139,3 +141,18 @@ def image_grid(images: np.ndarray, ncols: int, pad: int = 1, fill: int = 255) ->
         r, q = divmod(i, ncols)
         grid[r * (h + pad):r * (h + pad) + h, q * (w + pad):q * (w + pad) + w] = image
     return grid
+
+# %% ../nbs/30_data.ipynb #png_c005
+def save_png(path: str | Path, image: np.ndarray) -> Path:
+    "Write a uint8 image (H, W, 3) or (H, W) as a PNG file."
+    image = np.ascontiguousarray(image)
+    if image.dtype != np.uint8 or image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] != 3):
+        raise ValueError(f'save_png: expected uint8 (H, W) or (H, W, 3), got {image.dtype} {image.shape}')
+    h, w = image.shape[:2]
+    colour = 2 if image.ndim == 3 else 0
+    rows = b''.join(b'\x00' + image[r].tobytes() for r in range(h))
+    chunk = lambda kind, data: struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+    png = (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, colour, 0, 0, 0))
+           + chunk(b'IDAT', zlib.compress(rows, 9)) + chunk(b'IEND', b''))
+    Path(path).write_bytes(png)
+    return Path(path)

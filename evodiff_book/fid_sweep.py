@@ -9,13 +9,12 @@ __all__ = ['sweep_cells', 'cell_key', 'measure_cell', 'reference_samples', 'fid_
 # %% ../nbs/42_fid_sweep.ipynb #c003
 import argparse
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .core import default_device
+from .core import command, default_device, positive_int, writable_dir
 from .data import from_model_range
 from .experiments import (SolverSpec, STANDARD_NFES, load_results, ls_scale, provenance, rmse, sample_batch,
                                       save_results, standard_specs, steps_for_nfe)
@@ -185,26 +184,26 @@ def paired_differences(result: dict, baseline: str, cache_dir, ref_stats, n_boot
     return out
 
 # %% ../nbs/42_fid_sweep.ipynb #c024
-def build_parser() -> argparse.ArgumentParser:
-    "The command line of `python -m evodiff_book.fid_sweep`."
-    p = argparse.ArgumentParser(prog='python -m evodiff_book.fid_sweep', description='FID, reconstruction error and '
+def build_parser(prog: str = 'python -m evodiff_book.fid_sweep') -> argparse.ArgumentParser:
+    "The command line of `python -m evodiff_book sweep`."
+    p = argparse.ArgumentParser(prog=prog, description='FID, reconstruction error and '
                                 'throughput of every solver at every NFE (resumable: re-run the same command to go on).')
     p.add_argument('--checkpoint', required=True, help='folder of the trained UNet (model_card.json + weights)')
     p.add_argument('--ref', default=None, help='reference Inception statistics .npz (default: the committed CIFAR-10 train statistics)')
-    p.add_argument('--n-samples', type=int, default=10_000, help='images per cell (default: 10000)')
-    p.add_argument('--nfes', type=int, nargs='+', default=list(STANDARD_NFES), help='NFEs (default: %(default)s)')
+    p.add_argument('--n-samples', type=positive_int, default=10_000, help='images per cell (default: 10000)')
+    p.add_argument('--nfes', type=positive_int, nargs='+', default=list(STANDARD_NFES), help='NFEs (default: %(default)s)')
     p.add_argument('--specs', default='standard', help="'standard' or comma-separated labels of standard_specs()")
-    p.add_argument('--batch', type=int, default=500, help='images per batch (default: 500)')
+    p.add_argument('--batch', type=positive_int, default=500, help='images per batch (default: 500)')
     p.add_argument('--name', default='fid_sweep_cifar10', help='results/<name>.json (default: %(default)s)')
     p.add_argument('--results-dir', default='results')
-    p.add_argument('--n-recon', type=int, default=256, help='images for the reconstruction error (default: 256)')
-    p.add_argument('--reference-nfe', type=int, default=500, help='NFE of the Heun (EDM grid) reference (default: 500)')
+    p.add_argument('--n-recon', type=positive_int, default=256, help='images for the reconstruction error (default: 256)')
+    p.add_argument('--reference-nfe', type=positive_int, default=500, help='NFE of the Heun (EDM grid) reference (default: 500)')
     p.add_argument('--floor', action='store_true', help='also the floor: the reference solver at --floor-nfe')
-    p.add_argument('--floor-nfe', type=int, default=500)
+    p.add_argument('--floor-nfe', type=positive_int, default=500)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--max-minutes', type=float, default=None, help='stop before a cell that would end after this')
     p.add_argument('--device', default=None, help='cpu or cuda (default: CUDA when available)')
-    p.add_argument('--fid-inf-sizes', type=int, nargs='+', default=None, help='also FID_inf from subsets of these sizes')
+    p.add_argument('--fid-inf-sizes', type=positive_int, nargs='+', default=None, help='also FID_inf from subsets of these sizes')
     p.add_argument('--keep-features', action='store_true', help='keep each cell\'s features in the cache (for --pairs)')
     p.add_argument('--pairs', default=None, metavar='BASELINE', help='paired FID differences against this label')
     return p
@@ -219,18 +218,19 @@ def select_specs(which: str) -> list[SolverSpec]:
     return [by_label[w] for w in wanted]
 
 # %% ../nbs/42_fid_sweep.ipynb #c026
-def main(argv=None) -> dict:
-    "Entry point of `python -m evodiff_book.fid_sweep`."
-    p = build_parser(); a = p.parse_args(argv)
+@command('python -m evodiff_book.fid_sweep')
+def main(argv=None, prog=None) -> dict:
+    "Entry point of `python -m evodiff_book sweep`."
+    p = build_parser(prog); a = p.parse_args(argv)
     from evodiff_book.fid import default_reference
     from evodiff_book.unet import load_model_card, load_pretrained
     try: specs = select_specs(a.specs)
     except ValueError as e: p.error(str(e))
     ref = Path(a.ref) if a.ref else default_reference()
-    if not ref.exists(): p.error(f'no reference statistics at {ref}; run `python -m evodiff_book.fid stats` first')
-    if not (Path(a.checkpoint) / 'model_card.json').exists(): p.error(f'no checkpoint at {a.checkpoint} (no model_card.json)')
+    if not ref.exists(): p.error(f'no reference statistics at {ref}; run `python -m evodiff_book fid stats` first')
+    card = load_model_card(a.checkpoint)                          # a missing or damaged folder stops here
+    writable_dir(a.results_dir, '--results-dir')
     device = torch.device(a.device or default_device())
-    card = load_model_card(a.checkpoint)
     model = (f"UNet, {card.get('parameters')} parameters, {card.get('steps')} steps, {card.get('images_seen')} images seen, "
              f"weights sha256 {card['files'][0]['sha256'][:12]}")
     denoiser = load_pretrained(a.checkpoint, device=device)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .core import command, positive_int, writable_dir
 from .experiments import SolverSpec, provenance, sample_batch
 
 # %% ../nbs/34_network.ipynb #c005
@@ -64,7 +65,7 @@ def results_path(results_dir=None) -> Path:
 
 def measure_grids(checkpoint, results_dir=None, nfe: int = GRID_NFE, device=None) -> dict:
     "Sample the two 10x10 grids from `checkpoint`, write them as PNGs and `network_grids.json` (with provenance)."
-    from evodiff_book.__main__ import save_png
+    from evodiff_book.data import save_png
     from evodiff_book.data import image_grid
     from evodiff_book.trained import checkpoint_id
     from evodiff_book.unet import load_model_card, load_pretrained
@@ -84,7 +85,7 @@ FLOOR_CHECK, FLOOR_FINAL = ('network_floor_n2000', 2000, (50, 100)), ('network_f
 DTYPES = {'float32': torch.float32, 'bfloat16': torch.bfloat16}
 
 def model_description(checkpoint, dtype: torch.dtype = torch.float32) -> str:
-    "How a sweep names the weights it measured (as `python -m evodiff_book.fid_sweep` does), and their precision."
+    "How a sweep names the weights it measured (as `python -m evodiff_book sweep` does), and their precision."
     from evodiff_book.unet import load_model_card
     card = load_model_card(checkpoint)
     return (f"UNet, {card.get('parameters')} parameters, {card.get('steps')} steps, {card.get('images_seen')} images seen, "
@@ -149,27 +150,29 @@ def floor_summary(checkpoint, results_dir=None, runs=(FLOOR_CHECK, FLOOR_FINAL),
     return summary
 
 # %% ../nbs/34_network.ipynb #c018
-def build_parser() -> argparse.ArgumentParser:
-    "The command line of `python -m evodiff_book.network`."
-    p = argparse.ArgumentParser(prog='python -m evodiff_book.network', description="What the book's network can do: "
+def build_parser(prog: str = 'python -m evodiff_book.network') -> argparse.ArgumentParser:
+    "The command line of `python -m evodiff_book network`."
+    p = argparse.ArgumentParser(prog=prog, description="What the book's network can do: "
                                 'sample grids and its FID floor, written to results/ with provenance.')
     p.add_argument('what', choices=('grids', 'floor'), help='grids: the two 10x10 grids; floor: the FID floor (resumable)')
     p.add_argument('--checkpoint', default=None, help='the network (default: checkpoints/cifar10)')
     p.add_argument('--results-dir', default=None, help="default: the repository's results/")
     p.add_argument('--device', default=None, help='cpu or cuda (default: CUDA when available)')
-    p.add_argument('--threads', type=int, default=None, help='CPU threads for torch')
+    p.add_argument('--threads', type=positive_int, default=None, help='CPU threads for torch')
     p.add_argument('--max-minutes', type=float, default=None, help='floor: stop before a cell that would end after this')
     p.add_argument('--dtype', choices=sorted(DTYPES), default='float32',
                    help='floor: network precision (bfloat16 also measures fp32 at NFE 50 on 2,000 samples to compare)')
     return p
 
-def main(argv=None):
-    "Entry point of `python -m evodiff_book.network`."
-    from evodiff_book.__main__ import default_checkpoint
-    a = build_parser().parse_args(argv)
+@command('python -m evodiff_book.network')
+def main(argv=None, prog=None):
+    "Entry point of `python -m evodiff_book network`."
+    from evodiff_book.unet import default_checkpoint, load_model_card
+    a = build_parser(prog).parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads)
     checkpoint = Path(a.checkpoint) if a.checkpoint else default_checkpoint()
-    if not (checkpoint / 'model_card.json').exists(): raise SystemExit(f'no checkpoint at {checkpoint} (no model_card.json)')
+    load_model_card(checkpoint)                                    # a missing or damaged folder stops here
+    if a.results_dir: writable_dir(a.results_dir, '--results-dir')
     if a.what == 'grids': print(json.dumps(measure_grids(checkpoint, a.results_dir, device=a.device), indent=1))
     else:
         measure_floor(checkpoint, a.results_dir, device=a.device, max_minutes=a.max_minutes, dtype=DTYPES[a.dtype])

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import coef_dtype, default_device, randn_per_sample, reduction_dtype, test_size
+from .core import coef_dtype, default_device, randn_per_sample, reduction_dtype
 from .data import cache_dir, load_cifar10, stratified_subset, to_model_range
 
 # %% ../nbs/03_oracles.ipynb #c006

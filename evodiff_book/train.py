@@ -14,10 +14,8 @@ import argparse
 import copy
 import functools
 import json
-import math
 import os
 import random
-import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import git_commit, machine_description
-from .unet import (UNet, UNetConfig, drop_labels, load_pretrained, one_hot_labels, param_count,
-                               save_pretrained)
+from .core import InputError, command, git_commit, machine_description, positive_int, writable_dir
+from .unet import (UNet, UNetConfig, drop_labels, load_pretrained, load_torch_file, one_hot_labels,
+                               param_count, save_pretrained)
 
 # %% ../nbs/32_train.ipynb #c006
 @dataclass
@@ -189,7 +187,7 @@ def _restore_history(state: TrainState, saved: dict) -> None:
 
 def load_checkpoint(state: TrainState, folder, cfg: TrainConfig, fingerprint: str) -> TrainState:
     "Restore `state` (and the random generators) from `folder/checkpoint.pt`; refuses a different run."
-    ckpt = torch.load(Path(folder) / CHECKPOINT, map_location='cpu', weights_only=False)
+    ckpt = load_torch_file(Path(folder) / CHECKPOINT, 'training checkpoint', weights_only=False)
     _check_same_run(ckpt, f'load_checkpoint: the checkpoint in {folder}', cfg, state.net.config, fingerprint)
     state.net.load_state_dict(ckpt['net']); state.ema.load_state_dict(ckpt['ema']); state.opt.load_state_dict(ckpt['opt'])
     _restore_history(state, ckpt)
@@ -337,8 +335,8 @@ def publish(run_folder, dest) -> dict:
     "Copy a run's EMA export to `dest` with `train_state.pt` (fp32 weights, counters, records); return the card."
     import shutil
     run_folder, dest = Path(run_folder), Path(dest)
-    if not (run_folder / CHECKPOINT).exists(): raise FileNotFoundError(f'publish: no {CHECKPOINT} in {run_folder}')
-    ckpt = torch.load(run_folder / CHECKPOINT, map_location='cpu', weights_only=False)
+    if not (run_folder / CHECKPOINT).exists(): raise InputError(f'publish: no {CHECKPOINT} in {run_folder}')
+    ckpt = load_torch_file(run_folder / CHECKPOINT, 'training checkpoint', weights_only=False)
     dest.mkdir(parents=True, exist_ok=True)
     for old in dest.glob('weights-*.pt'): old.unlink()
     for f in (run_folder / 'ema').iterdir(): shutil.copy2(f, dest / f.name)
@@ -350,8 +348,8 @@ def publish(run_folder, dest) -> dict:
 def load_published(state: TrainState, folder, cfg: TrainConfig, fingerprint: str) -> TrainState:
     "Continue from a folder written by `publish`: fp32 weights, EMA from fp16, fresh Adam (a recorded restart)."
     folder = Path(folder)
-    if not (folder / TRAIN_STATE).exists(): raise FileNotFoundError(f'load_published: no {TRAIN_STATE} in {folder}')
-    saved = torch.load(folder / TRAIN_STATE, map_location='cpu', weights_only=False)
+    if not (folder / TRAIN_STATE).exists(): raise InputError(f'load_published: no {TRAIN_STATE} in {folder}')
+    saved = load_torch_file(folder / TRAIN_STATE, 'published training state', weights_only=False)
     _check_same_run(saved, f'load_published: the run published in {folder}', cfg, state.net.config, fingerprint)
     state.net.load_state_dict(saved['net'])
     state.ema.load_state_dict(load_pretrained(folder).state_dict())
@@ -372,16 +370,16 @@ PRESETS = {'cpu': dict(
     unet=dict(model_channels=32, channel_mult=(1, 2, 4), num_blocks=1, attn_resolutions=(8,), dropout=0.),
     run=dict(device='cpu', threads=2, channels_last=True, eval_every_images=250_000))}
 
-def build_parser() -> argparse.ArgumentParser:
-    "The command-line interface of `python -m evodiff_book.train`."
-    p = argparse.ArgumentParser(prog='python -m evodiff_book.train', description='Train the CIFAR-10 UNet denoiser '
+def build_parser(prog: str = 'python -m evodiff_book.train') -> argparse.ArgumentParser:
+    "The command-line interface of `python -m evodiff_book train`."
+    p = argparse.ArgumentParser(prog=prog, description='Train the CIFAR-10 UNet denoiser '
         '(EDM recipe). Resumes from OUT/checkpoint.pt when it exists; writes the fp16 EMA and its model card to OUT/ema.')
     p.add_argument('--out', help='run folder (checkpoint.pt, ema/); required unless --bench')
     p.add_argument('--preset', choices=sorted(PRESETS), help='a named recipe (options given override it)')
     p.add_argument('--minutes', type=float, help='wall-clock budget of this run, in minutes')
     p.add_argument('--steps', type=int, help='stop at this total step count')
     p.add_argument('--data-root', help='cifar10.npz or its folder (default: see load_cifar10)')
-    p.add_argument('--subset', type=int, help='train on a stratified subset of this many images')
+    p.add_argument('--subset', type=positive_int, help='train on a stratified subset of this many images')
     p.add_argument('--subset-seed', type=int, default=0)
     p.add_argument('--smoke', action='store_true', help='the CPU smoke configuration on 64 images')
     p.add_argument('--device', help='cuda or cpu (default: cuda when available)')
@@ -389,8 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help='bf16 autocast (default: on GPU; with --preset cpu, where the CPU has native bf16)')
     p.add_argument('--channels-last', action=argparse.BooleanOptionalAction, default=None, help='NHWC activations')
     p.add_argument('--compile', action='store_true', help='torch.compile the network')
-    p.add_argument('--threads', type=int, help='CPU threads for torch (default: torch\'s choice; 1 with --smoke)')
-    p.add_argument('--eval-every-images', type=int, help='held-out loss on 1,000 test images every N training images')
+    p.add_argument('--threads', type=positive_int, help='CPU threads for torch (default: torch\'s choice; 1 with --smoke)')
+    p.add_argument('--eval-every-images', type=positive_int, help='held-out loss on 1,000 test images every N training images')
     p.add_argument('--init-from', help='start a new run folder from a folder written by publish')
     p.add_argument('--publish', help='at the end, publish the run (EMA export + train_state.pt) to this folder')
     p.add_argument('--bench', action='store_true', help='time every precision (no training); write results/train_throughput_*.json')
@@ -431,10 +429,13 @@ def save_bench(result: dict, results_dir=None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True); path.write_text(json.dumps(result, indent=1) + '\n')
     print(json.dumps(result, indent=1)); return path
 
-def main(argv=None) -> TrainState:
-    "Entry point of `python -m evodiff_book.train`."
-    parser = build_parser(); args = parser.parse_args(argv)
+@command('python -m evodiff_book.train')
+def main(argv=None, prog=None) -> TrainState:
+    "Entry point of `python -m evodiff_book train`."
+    parser = build_parser(prog); args = parser.parse_args(argv)
     if not args.out and not args.bench: parser.error('--out is required (the run folder), unless --bench')
+    if args.out: writable_dir(args.out, 'run folder')
+    if args.publish: writable_dir(args.publish, '--publish folder')
     from evodiff_book.data import load_cifar10, stratified_subset
     cfg, unet_cfg = configs_from_args(args)
     opts = run_options(args)
