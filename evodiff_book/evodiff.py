@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import torch
 
-from .sampling import ModelCaller, check_sigmas, check_x, finish, progress
+from .sampling import begin, finish, progress, register
 
 # %% ../nbs/15_evodiff.ipynb #c008
 class StepGeometry(NamedTuple):
@@ -108,6 +108,8 @@ def evodiff_final(x: torch.Tensor, m0: torch.Tensor, m1: torch.Tensor, sigma: fl
     return sigma_f * x_ddim + 0.5 * (1 - q) * (m0 - r_f * m1)
 
 # %% ../nbs/15_evodiff.ipynb #c030
+@register('evodiff', 'EVODiff (release)', min_steps=2,
+          evaluations=lambda n_steps, ends_at_zero, hyper: n_steps + (not hyper['lower_order_final']))
 def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict | None = None,
                    callback: Callable | None = None, disable: bool | None = None, lower_order_final: bool = True,
                    denoise_to_zero: bool = False, final_step: str = 'release', proj_clip: float = 2.0,
@@ -118,15 +120,14 @@ def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: d
     """EVODiff as released (Li, Chen and Zeng 2025), on (B, C, H, W) input, EDM sigmas (time label t = sigma).
     NFE = N = len(sigmas)-1 with lower_order_final (default), N+1 without; +1 with denoise_to_zero."""
     name = 'sample_evodiff'
-    sigmas = check_sigmas(sigmas, 2, name); check_x(x, name, ndim=4)
+    sigmas, call, x = begin(name, denoiser, x, sigmas, extra_args, check_finite, min_steps=2, ndim=4)
     if order != 2: raise ValueError(f'{name}: EVODiff is defined for order=2 only, got order={order}')
     if final_step not in ('release', 'ddim'):
         raise ValueError(f"{name}: final_step must be 'release' or 'ddim', got {final_step!r}")
     if not lower_order_final and sigmas[-1] == 0:
         raise ValueError(f'{name}: a second-order last step to sigma = 0 is undefined (r = 0); '
                          'use lower_order_final=True or end the grid above 0')
-    model, s, n = ModelCaller(denoiser, x, extra_args, name, check_finite), sigmas.tolist(), len(sigmas) - 1
-    x, call = model.state(x), model                              # state in >= float32; the network sees x's dtype
+    s, n = sigmas.tolist(), len(sigmas) - 1
     consts = dict(proj_clip=proj_clip, eta_scale=eta_scale, mu=mu, branch_steps=branch_steps,
                   consistency_offset=consistency_offset, guard=guard)
     m0 = call(x, s[0])
@@ -147,4 +148,4 @@ def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: d
             info.update(probe=x_probe, r1=r1, r_i=r_i, geometry=geo)
             m1, m0, m0_sq = m0, mt, inner(mt, mt)
         if callback is not None: callback(dict(i=i, x=x, sigma=s[i], sigma_next=s[i + 1], denoised=denoised, **info))
-    return finish(x, model, sigmas, denoise_to_zero)
+    return finish(x, call, sigmas, denoise_to_zero)

@@ -24,7 +24,7 @@ from .core import default_device, git_commit, machine_description, randn_per_sam
 from .models import CountingDenoiser
 from .sampling import progress
 from .schedules import EDMSchedule, get_sigmas_karras, get_sigmas_logsnr, get_sigmas_time_quadratic, get_sigmas_time_uniform
-from .solvers import get_sampler, nfe as solver_nfe
+from .solvers import get_sampler, nfe as solver_nfe, solver_info
 
 # %% ../nbs/40_experiments.ipynb #c006
 def provenance(device: torch.device | str | None = None, **extra) -> dict:
@@ -63,10 +63,10 @@ def grid_sigmas(grid: str, n_steps: int, sigma_min: float, sigma_max: float, rho
 
 def steps_for_nfe(spec: SolverSpec, nfe: int) -> int:
     "The number of grid steps at which `spec` costs exactly `nfe` evaluations; a ValueError if none does."
-    hyper = {k: v for k, v in spec.hyper.items() if k in ('lower_order_final', 'order')}
-    for n in range(1, nfe + 1):
-        if solver_nfe(spec.solver, n, denoise_to_zero=spec.denoise_to_zero, **hyper) == nfe: return n
-    raise ValueError(f'{spec.name} cannot be run at exactly NFE = {nfe}')
+    fewest = solver_info(spec.solver).fewest_steps(**spec.hyper)
+    for n in range(fewest, nfe + 1):
+        if solver_nfe(spec.solver, n, denoise_to_zero=spec.denoise_to_zero, **spec.hyper) == nfe: return n
+    raise ValueError(f'{spec.name} cannot be run at exactly NFE = {nfe}' + (f' (it needs at least {fewest} steps)' if fewest > 1 else ''))
 
 # %% ../nbs/40_experiments.ipynb #c012
 def rmse(x: torch.Tensor, reference: torch.Tensor) -> float:

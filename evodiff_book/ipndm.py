@@ -10,8 +10,7 @@ from collections.abc import Callable
 
 import torch
 
-from .dpmsolver import check_order, multistep_orders
-from .sampling import ModelCaller, check_sigmas, check_x, finish, progress
+from .sampling import begin_multistep, finish, grid_steps, register
 
 # %% ../nbs/14_ipndm.ipynb #c007
 IPNDM_COEFFICIENTS: dict[int, tuple[float, ...]] = {   # Adams-Bashforth b_j^(p), newest slope first, eq. (ipndm-ab)
@@ -22,21 +21,18 @@ IPNDM_COEFFICIENTS: dict[int, tuple[float, ...]] = {   # Adams-Bashforth b_j^(p)
 }
 
 # %% ../nbs/14_ipndm.ipynb #c009
+@register('ipndm', 'iPNDM')
 def sample_ipndm(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict | None = None,
                  callback: Callable | None = None, disable: bool | None = None, order: int = 4,
                  lower_order_final: bool = False, lower_order_below: float = 15,
                  denoise_to_zero: bool = False, check_finite: bool = True) -> torch.Tensor:
     """iPNDM (Zhang & Chen 2023): Adams-Bashforth of `order` 1-4 on the slope in sigma, eq. ipndm-ab, with warm-up.
     NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."""
-    name = f'sample_ipndm(order={order})'
-    check_order(order, 4, name)
-    sigmas = check_sigmas(sigmas, 1, name); check_x(x, name)
-    model = ModelCaller(denoiser, x, extra_args, name, check_finite)
-    x, call = model.state(x), model                               # state in >= float32; the network sees x's dtype
-    orders = multistep_orders(len(sigmas) - 1, order, lower_order_final, lower_order_below)
+    sigmas, call, x, orders = begin_multistep(f'sample_ipndm(order={order})', denoiser, x, sigmas, extra_args,
+                                              check_finite, order=order, max_order=4, min_steps=1,
+                                              lower_order_final=lower_order_final, lower_order_below=lower_order_below)
     slopes = []                                                        # newest first
-    for i in progress(len(sigmas) - 1, disable):
-        sigma, sigma_next = float(sigmas[i]), float(sigmas[i + 1])
+    for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = call(x, sigma)
         slopes = [(x - denoised) / sigma] + slopes[:order - 1]
         coeffs = IPNDM_COEFFICIENTS[orders[i]]
@@ -44,4 +40,4 @@ def sample_ipndm(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dic
         for b, slope in zip(coeffs[1:], slopes[1:]): increment = increment + b * slope
         x = x + (sigma_next - sigma) * increment                       # eq. (ipndm-ab)
         if callback is not None: callback(dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
-    return finish(x, model, sigmas, denoise_to_zero)
+    return finish(x, call, sigmas, denoise_to_zero)

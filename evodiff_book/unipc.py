@@ -11,8 +11,7 @@ from collections.abc import Callable
 
 import torch
 
-from .dpmsolver import check_order, multistep_orders
-from .sampling import ModelCaller, check_sigmas, check_x, exp_integrals, finish, progress
+from .sampling import begin_multistep, exp_integrals, finish, grid_steps, register
 
 # %% ../nbs/13_unipc.ipynb #c009
 def bh1(h: float) -> float:
@@ -55,29 +54,27 @@ def sample_unipc(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dic
                  lower_order_below: float = math.inf, denoise_to_zero: bool = False, check_finite: bool = True) -> torch.Tensor:
     """UniPC (Zhao et al. 2023): UniP-`order` predictor, UniC corrector on all but the last step, data prediction,
     `order` 1-3, `B` = bh1 or bh2. NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."""
-    name = f'sample_unipc(order={order})'
-    check_order(order, 3, name)
-    sigmas = check_sigmas(sigmas, order, name); check_x(x, name)
-    model = ModelCaller(denoiser, x, extra_args, name, check_finite)
-    x, call = model.state(x), model                               # state in >= float32; the network sees x's dtype
-    orders = multistep_orders(len(sigmas) - 1, order, lower_order_final, lower_order_below)
+    sigmas, call, x, orders = begin_multistep(f'sample_unipc(order={order})', denoiser, x, sigmas, extra_args,
+                                              check_finite, order=order, max_order=3,
+                                              lower_order_final=lower_order_final, lower_order_below=lower_order_below)
     lams, history, x_prev = [], [], None
-    for i in progress(len(sigmas) - 1, disable):
-        sigma, sigma_next = float(sigmas[i]), float(sigmas[i + 1])
+    for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = call(x, sigma)
         if use_corrector and i > 0:                                   # UniC of step i - 1 with the new value
             x = unipc_update(x_prev, float(sigmas[i - 1]), sigma, lams, history, orders[i - 1], B, denoised)
         lams, history = (lams + [-math.log(sigma)])[-order:], (history + [denoised])[-order:]
         x_prev, x = x, unipc_update(x, sigma, sigma_next, lams, history, orders[i], B)      # UniP
         if callback is not None: callback(dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
-    return finish(x, model, sigmas, denoise_to_zero)
+    return finish(x, call, sigmas, denoise_to_zero)
 
 # %% ../nbs/13_unipc.ipynb #c015
+@register('unipc_bh1', 'UniPC (bh1)', min_steps=lambda hyper: hyper['order'], like=sample_unipc, B=bh1)
 def sample_unipc_bh1(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict | None = None,
                      callback: Callable | None = None, disable: bool | None = None, **hyper) -> torch.Tensor:
     "UniPC with B(h) = h (`sample_unipc`, default order 2). NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."
     return sample_unipc(denoiser, x, sigmas, extra_args=extra_args, callback=callback, disable=disable, B=bh1, **hyper)
 
+@register('unipc_bh2', 'UniPC (bh2)', min_steps=lambda hyper: hyper['order'], like=sample_unipc, B=bh2)
 def sample_unipc_bh2(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict | None = None,
                      callback: Callable | None = None, disable: bool | None = None, **hyper) -> torch.Tensor:
     "UniPC with B(h) = 1 - exp(-h) (`sample_unipc`, default order 2). NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."
