@@ -10,24 +10,22 @@ __all__ = ['DIFFUSERS_SCHEDULERS', 'timed', 'ZeroCostDenoiser', 'solver_overhead
 import argparse
 import math
 import statistics
-import time
 
 import torch
 
-from .core import command, default_device, positive_int, writable_dir
-from .experiments import SolverSpec, grid_sigmas, provenance, save_results, steps_for_nfe
+from .core import Stopwatch, command, default_device, positive_int, provenance, writable_dir
+from .experiments import SolverSpec, grid_sigmas, save_results, steps_for_nfe
 from .solvers import SAMPLERS, get_sampler
 from .unet import UNet
 
 # %% ../nbs/17_bench.ipynb #c005
 def timed(fn, device: torch.device, repeats: int = 3, warmup: int = 1) -> float:
     "Median wall time of `fn()` in seconds over `repeats` runs after `warmup` runs (CUDA-synchronised)."
-    sync = torch.cuda.synchronize if torch.device(device).type == 'cuda' else (lambda: None)
     for _ in range(warmup): fn()
     times = []
     for _ in range(repeats):
-        sync(); start = time.perf_counter(); fn(); sync()
-        times.append(time.perf_counter() - start)
+        with Stopwatch(device) as watch: fn()
+        times.append(watch.seconds)
     return statistics.median(times)
 
 class ZeroCostDenoiser:

@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'default_device', 'coef_dtype', 'reduction_dtype', 'append_dims', 'seed_everything', 'randn_per_sample',
-           'in_test', 'test_size', 'git_commit', 'machine_description', 'InputError', 'writable_dir', 'positive_int',
-           'command']
+           'in_test', 'test_size', 'repo_root', 'results_folder', 'git_commit', 'machine_description', 'provenance',
+           'InputError', 'writable_dir', 'positive_int', 'command', 'Stopwatch']
 
 # %% ../nbs/00_core.ipynb #c003
 import argparse
+import datetime
 import functools
 import os
 import platform
@@ -16,6 +17,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -73,11 +75,20 @@ def test_size(full, small):
     "`small` under test (see `in_test`), `full` otherwise."
     return small if in_test() else full
 
+# %% ../nbs/00_core.ipynb #c023b
+def repo_root() -> Path:
+    "The folder that holds the package: in a checkout, the repository (with results/ and checkpoints/)."
+    import evodiff_book          # the package's own location (not __file__: this cell also runs in the notebook)
+    return Path(evodiff_book.__file__).resolve().parents[1]
+
+def results_folder(path: str | os.PathLike | None = None) -> Path:
+    "`path` if given, else the repository's results/ folder, where every measured number is saved."
+    return Path(path) if path else repo_root() / 'results'
+
 # %% ../nbs/00_core.ipynb #c024
 def git_commit(path: str | os.PathLike | None = None) -> str:
     "The git commit of the checkout containing `path` (default: this package), '+dirty' if modified; outside git, `$EVODIFF_COMMIT` or 'unknown'."
-    import evodiff_book
-    cwd = Path(path) if path else Path(evodiff_book.__file__).resolve().parent
+    cwd = Path(path) if path else repo_root() / 'evodiff_book'
     run = lambda *args: subprocess.run(['git', *args], cwd=cwd, capture_output=True, text=True, timeout=10)
     outside = os.environ.get('EVODIFF_COMMIT', 'unknown')
     try:
@@ -91,6 +102,12 @@ def machine_description(device: torch.device | str | None = None) -> str:
     device = torch.device(device or default_device())
     if device.type == 'cuda': return f'{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})'
     return f'{platform.processor() or platform.machine()} CPU, {os.cpu_count()} cores'
+
+def provenance(device: torch.device | str | None = None, **extra) -> dict:
+    "Where a result came from: date, machine, versions, commit, plus any `extra` fields."
+    return dict(date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
+                machine=machine_description(device), torch=torch.__version__, python=platform.python_version(),
+                commit=git_commit(), **extra)
 
 # %% ../nbs/00_core.ipynb #c025b
 class InputError(ValueError):
@@ -130,3 +147,18 @@ def command(default_prog: str):
                 raise SystemExit(2) from None
         return run
     return decorate
+
+# %% ../nbs/00_core.ipynb #c025t
+class Stopwatch:
+    "Wall time of a `with` block in `seconds`; on CUDA the device is synchronised before each clock read."
+    def __init__(self, device: torch.device | str | None = None):
+        self.device, self.seconds = torch.device(device or 'cpu'), None
+
+    def _sync(self):
+        if self.device.type == 'cuda': torch.cuda.synchronize(self.device)
+
+    def __enter__(self):
+        self._sync(); self._start = time.perf_counter(); return self
+
+    def __exit__(self, *exc):
+        self._sync(); self.seconds = time.perf_counter() - self._start

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .core import repo_root
+
 # %% ../nbs/30_data.ipynb #c006
 CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
 _NPZ_NAME, _BATCHES_NAME = 'cifar10.npz', 'cifar-10-batches-py'
@@ -34,8 +36,7 @@ def cifar10_locations(root: str | os.PathLike | None = None) -> list[tuple[str, 
     if os.environ.get('EVODIFF_CIFAR10'):
         return [('$EVODIFF_CIFAR10', p) for p in _expand(Path(os.environ['EVODIFF_CIFAR10']).expanduser())]
     shared = Path('..', 'shared', 'data', _NPZ_NAME)
-    import evodiff_book  # the package's own location (not __file__: this cell also runs inside the notebook)
-    repo = Path(evodiff_book.__file__).resolve().parents[1]
+    repo = repo_root()
     here = Path.cwd().resolve()
     found = [('next to the repository', repo / shared)]
     found += [('from the current directory or a parent', d / shared) for d in (here, *here.parents)]

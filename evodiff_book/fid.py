@@ -6,7 +6,7 @@
 __all__ = ['INCEPTION_FILE', 'INCEPTION_SHA256', 'INSTALL_HINT', 'SUBCOMMANDS', 'inception_path', 'load_inception',
            'resize_for_inception', 'inception_features', 'FeatureStats', 'frechet_distance', 'compute_stats',
            'save_stats', 'load_stats', 'default_reference', 'fid_of_images', 'FrechetReference', 'fid_infinity',
-           'paired_fid_difference', 'repo_root', 'reference_stats', 'fid_test_vs_train', 'load_samples', 'main']
+           'paired_fid_difference', 'reference_stats', 'fid_test_vs_train', 'load_samples', 'main']
 
 # %% ../nbs/33_fid.ipynb #c003
 import hashlib
@@ -21,7 +21,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import InputError, command, positive_int
+from .core import InputError, command, positive_int, provenance, results_folder
 
 # %% ../nbs/33_fid.ipynb #c006
 INCEPTION_FILE = 'default_1.pt'
@@ -179,7 +179,7 @@ def load_stats(path) -> tuple[np.ndarray, np.ndarray]:
 # %% ../nbs/33_fid.ipynb #c036
 def default_reference() -> Path:
     "The committed CIFAR-10 training-set statistics: results/cifar10_train_inception_stats.npz in the repository."
-    return Path(__file__).resolve().parents[1] / 'results' / 'cifar10_train_inception_stats.npz'
+    return results_folder() / 'cifar10_train_inception_stats.npz'
 
 def fid_of_images(images, ref=None, device=None, batch_size: int = 200, method: str = 'eigen') -> float:
     "FID of uint8 `images` (N, H, W, 3) against the reference statistics file `ref` (default: `default_reference()`)."
@@ -243,25 +243,18 @@ def paired_fid_difference(feats_a, feats_b, ref, n_boot: int = 200, level: float
                 level=level, n_boot=n_boot, n=n)
 
 # %% ../nbs/33_fid.ipynb #c038
-def repo_root() -> Path: return Path(__file__).resolve().parents[1]
-
-def _provenance(device, seconds: float) -> dict:
-    from evodiff_book.core import git_commit, machine_description
-    return dict(commit=git_commit(), machine=machine_description(device), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
-                seconds=round(seconds, 1), torch=torch.__version__)
-
 def reference_stats(split: str = 'train', out=None, data_root=None, device=None, batch_size: int = 200,
                     chunk: int = 2000, limit: int | None = None) -> dict:
     "Compute and save the Inception statistics of a CIFAR-10 split (resumable through `out` + '.state.npz')."
     from evodiff_book.data import load_cifar10
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    out = Path(out or repo_root() / 'results' / f'cifar10_{split}_inception_stats.npz')
+    out = Path(out or results_folder() / f'cifar10_{split}_inception_stats.npz')
     out.parent.mkdir(parents=True, exist_ok=True)
     images, _ = load_cifar10(split, root=data_root)
     images = images[:limit] if limit else images
     state, t0 = Path(str(out) + '.state.npz'), time.perf_counter()
     stats = compute_stats(images, state, chunk=chunk, batch_size=batch_size, device=device)
-    meta = dict(data=f'CIFAR-10 {split}, {len(images)} images', **_provenance(device, time.perf_counter() - t0))
+    meta = dict(data=f'CIFAR-10 {split}, {len(images)} images', **provenance(device, seconds=round(time.perf_counter() - t0, 1)))
     info = save_stats(out, stats, meta)
     state.unlink(missing_ok=True)
     return info
@@ -273,14 +266,14 @@ def fid_test_vs_train(out=None, ref=None, data_root=None, device=None, batch_siz
     if not ref.exists():
         raise FileNotFoundError(f'fid_test_vs_train: no training statistics at {ref}; compute them first with '
                                 f'`python -m evodiff_book fid stats --split train`')
-    test_stats = Path(test_stats or repo_root() / 'results' / 'cifar10_test_inception_stats.npz')
+    test_stats = Path(test_stats or results_folder() / 'cifar10_test_inception_stats.npz')
     if not test_stats.exists(): reference_stats('test', test_stats, data_root, device, batch_size)
     t0 = time.perf_counter()
     value = frechet_distance(*load_stats(test_stats), *load_stats(ref))
     with np.load(test_stats) as f: n_test = int(f['n'])
     result = dict(fid=value, n_test=n_test, test_stats=test_stats.name, reference=ref.name,
-                  **_provenance(device, time.perf_counter() - t0))
-    out = Path(out or repo_root() / 'results' / 'fid_cifar10_test_vs_train.json')
+                  **provenance(device, seconds=round(time.perf_counter() - t0, 1)))
+    out = Path(out or results_folder() / 'fid_cifar10_test_vs_train.json')
     out.parent.mkdir(parents=True, exist_ok=True); out.write_text(json.dumps(result, indent=1))
     return result
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import command, default_device, positive_int, writable_dir
+from .core import Stopwatch, command, default_device, positive_int, provenance, writable_dir
 from .data import from_model_range
-from .experiments import (SolverSpec, STANDARD_NFES, load_results, ls_scale, provenance, rmse, sample_batch,
+from .experiments import (SolverSpec, STANDARD_NFES, load_results, ls_scale, rmse, sample_batch,
                                       save_results, standard_specs, steps_for_nfe)
 
 # %% ../nbs/42_fid_sweep.ipynb #c005
@@ -42,18 +42,17 @@ def measure_cell(denoiser, spec: SolverSpec, nfe: int, n_samples: int, *, featur
     "With a list `collect`, each batch's features are also appended to it (float32)."
     from evodiff_book.fid import FeatureStats
     device = torch.device(device or default_device())
-    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
     stats, kept, t_sample, t_feat = FeatureStats(), [], 0., 0.
     for start in range(0, n_samples, batch):
         seeds = range(seed + start, seed + min(n_samples, start + batch))
-        sync(); t0 = time.perf_counter()
-        x = sample_batch(denoiser, spec, nfe, seeds, sigma_min=sigma_min, sigma_max=sigma_max, device=device,
-                         extra_args=extra_args)
-        sync(); t1 = time.perf_counter()
+        with Stopwatch(device) as sampling:
+            x = sample_batch(denoiser, spec, nfe, seeds, sigma_min=sigma_min, sigma_max=sigma_max, device=device,
+                             extra_args=extra_args)
         if start < n_recon: kept.append(x[:n_recon - start].double().cpu())
-        feats = features(from_model_range(x)); stats.update(feats)
+        with Stopwatch(device) as featuring: feats = features(from_model_range(x))
+        stats.update(feats)
         if collect is not None: collect.append(np.asarray(feats, dtype=np.float32))
-        sync(); t_feat += time.perf_counter() - t1; t_sample += t1 - t0
+        t_sample, t_feat = t_sample + sampling.seconds, t_feat + featuring.seconds
     recon = torch.cat(kept) if kept else torch.zeros(0)
     return stats, recon, dict(sample_seconds=t_sample, feature_seconds=t_feat, images_per_s=n_samples / max(t_sample, 1e-12))
 

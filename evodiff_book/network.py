@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TARGET_IMAGES', 'GRID_SPEC', 'GRID_NFE', 'CIFAR10_CLASSES', 'FLOOR_CHECK', 'FLOOR_FINAL', 'DTYPES', 'loss_at',
-           'stop_rule', 'sample_grids', 'results_path', 'measure_grids', 'model_description', 'Autocast', 'floor_name',
-           'measure_floor', 'floor_summary', 'build_parser', 'main', 'runs_table', 'plot_training']
+           'stop_rule', 'sample_grids', 'measure_grids', 'model_description', 'Autocast', 'floor_name', 'measure_floor',
+           'floor_summary', 'build_parser', 'main', 'runs_table', 'plot_training']
 
 # %% ../nbs/34_network.ipynb #c003
 import argparse
@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import command, positive_int, writable_dir
-from .experiments import SolverSpec, provenance, sample_batch
+from .core import command, positive_int, provenance, results_folder, writable_dir
+from .experiments import SolverSpec, sample_batch
 
 # %% ../nbs/34_network.ipynb #c005
 TARGET_IMAGES = 3_000_000     # the training issue's budget for the CPU network
@@ -58,18 +58,12 @@ def sample_grids(denoiser, spec: SolverSpec = GRID_SPEC, nfe: int = GRID_NFE, pe
                 unconditional=run(list(range(seed, seed + len(seeds))), {}))
 
 # %% ../nbs/34_network.ipynb #c011
-def results_path(results_dir=None) -> Path:
-    "The results folder: `results_dir`, or the repository's `results/`."
-    import evodiff_book
-    return Path(results_dir) if results_dir else Path(evodiff_book.__file__).resolve().parents[1] / 'results'
-
 def measure_grids(checkpoint, results_dir=None, nfe: int = GRID_NFE, device=None) -> dict:
     "Sample the two 10x10 grids from `checkpoint`, write them as PNGs and `network_grids.json` (with provenance)."
-    from evodiff_book.data import save_png
-    from evodiff_book.data import image_grid
+    from evodiff_book.data import image_grid, save_png
     from evodiff_book.trained import checkpoint_id
     from evodiff_book.unet import load_model_card, load_pretrained
-    out, t0 = results_path(results_dir), time.perf_counter()
+    out, t0 = results_folder(results_dir), time.perf_counter()
     net, card = load_pretrained(checkpoint, device=device), load_model_card(checkpoint)
     grids = sample_grids(net, nfe=nfe, device=device)
     out.mkdir(parents=True, exist_ok=True)
@@ -109,7 +103,7 @@ def measure_floor(checkpoint, results_dir=None, device=None, runs=(FLOOR_CHECK, 
     from evodiff_book.fid import default_reference
     from evodiff_book.fid_sweep import fid_sweep
     from evodiff_book.unet import load_pretrained
-    out, t0, done = results_path(results_dir), time.perf_counter(), []
+    out, t0, done = results_folder(results_dir), time.perf_counter(), []
     plan = [(name, n, nfes, dtype) for name, n, nfes in runs]
     if dtype != torch.float32: plan.append((runs[0][0], runs[0][1], runs[0][2][:1], torch.float32))
     for name, n, nfes, dt in plan:
@@ -128,7 +122,7 @@ def floor_summary(checkpoint, results_dir=None, runs=(FLOOR_CHECK, FLOOR_FINAL),
     "which weights, and (for bf16) how far its FID at the first NFE is from fp32's."
     from evodiff_book.experiments import load_results
     def read(name, dt):
-        try: r = load_results(floor_name(name, dt), results_path(results_dir))
+        try: r = load_results(floor_name(name, dt), results_folder(results_dir))
         except FileNotFoundError: return None
         return dict(fid={rec['nfe']: rec['fid'] for rec in r['records']}, n=r['protocol']['n_samples'],
                     model=r['protocol']['model'], **{k: r['provenance'].get(k) for k in ('date', 'machine', 'commit')},

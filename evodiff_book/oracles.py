@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import coef_dtype, default_device, randn_per_sample, reduction_dtype
+from .core import append_dims, coef_dtype, default_device, randn_per_sample, reduction_dtype
 from .data import cache_dir, load_cifar10, stratified_subset, to_model_range
 
 # %% ../nbs/03_oracles.ipynb #c006
@@ -31,10 +31,6 @@ def _sigma_batch(sigma, x: torch.Tensor) -> torch.Tensor:
         raise ValueError(f'sigma must have shape (B,) = ({x.shape[0]},) or be a scalar, got {tuple(sigma.shape)}')
     if not bool((sigma >= 0).all()): raise ValueError(f'sigma must be >= 0, got min {sigma.min().item()}')
     return sigma
-
-def _col(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    "Per-sample values `v` (B,) shaped to broadcast against `x` (B, ...)."
-    return v.reshape(-1, *([1] * (x.ndim - 1)))
 
 # %% ../nbs/03_oracles.ipynb #c011
 @dataclass(eq=False)
@@ -48,14 +44,14 @@ class IsotropicGaussian:
         sigma = _sigma_batch(sigma, x)
         c = self.std ** 2 / (self.std ** 2 + sigma ** 2)
         mean = self.mean.to(x)
-        return mean + _col(c, x).to(x.dtype) * (x - mean)
+        return mean + append_dims(c, x.ndim).to(x.dtype) * (x - mean)
 
     def ode_solution(self, x: torch.Tensor, sigma_start, sigma_end) -> torch.Tensor:
         "The probability-flow ODE solution at `sigma_end` from `x` at `sigma_start`, eq. (eq-iso-ode)."
         sigma_start, sigma_end = _sigma_batch(sigma_start, x), _sigma_batch(sigma_end, x)
         ratio = ((self.std ** 2 + sigma_end ** 2) / (self.std ** 2 + sigma_start ** 2)).sqrt()
         mean = self.mean.to(x)
-        return mean + _col(ratio, x).to(x.dtype) * (x - mean)
+        return mean + append_dims(ratio, x.ndim).to(x.dtype) * (x - mean)
 
     def sample(self, seeds, dtype: torch.dtype = torch.float64, device=None) -> torch.Tensor:
         "One data sample per seed (see `randn_per_sample`)."
@@ -221,7 +217,7 @@ class GaussianMixture:
         c = self.stds.to(x.device) ** 2 / (self.stds.to(x.device) ** 2 + _sigma_batch(sigma, x).double()[:, None] ** 2)
         flat, means = x.reshape(len(x), -1).double(), self.means.reshape(len(self.means), -1).to(x.device)
         out = ((gamma * c).sum(1, keepdim=True) * flat + (gamma * (1 - c)) @ means).reshape(x.shape).to(x.dtype)
-        return torch.where(_col(_sigma_batch(sigma, x), x) > 0, out, x)   # D(x, 0) = x exactly
+        return torch.where(append_dims(_sigma_batch(sigma, x), x.ndim) > 0, out, x)   # D(x, 0) = x exactly
 
     def sample(self, seeds, dtype: torch.dtype = torch.float64, device=None) -> torch.Tensor:
         "One data sample per seed: a component drawn with `weights`, then Gaussian noise, from that seed alone."
@@ -267,7 +263,7 @@ class Empirical:
             m_new = torch.maximum(m, logits.max(1).values)
             rescale, w = torch.exp(m - m_new), torch.exp(logits - m_new[:, None])
             total, acc, m = total * rescale + w.sum(1), acc * rescale[:, None] + w @ y, m_new
-        out = torch.where(_col(sigma, xc) > 0, (acc / total[:, None]).reshape(x.shape), xc.to(self.compute_dtype))
+        out = torch.where(append_dims(sigma, xc.ndim) > 0, (acc / total[:, None]).reshape(x.shape), xc.to(self.compute_dtype))
         return out.to(device=x.device, dtype=x.dtype)
 
     def sample(self, seeds, dtype: torch.dtype = torch.float64, device=None) -> torch.Tensor:

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['NoiseSchedule', 'VPSchedule', 'VPLinearSchedule', 'VPCosineSchedule', 'ddpm_linear_betas', 'DiscreteVPSchedule',
-           'EDMSchedule', 'as_sigmas', 'get_sigmas_logsnr', 'get_sigmas_karras', 'get_sigmas_time_uniform',
+           'EDMSchedule', 'check_sigmas', 'get_sigmas_logsnr', 'get_sigmas_karras', 'get_sigmas_time_uniform',
            'get_sigmas_time_quadratic']
 
 # %% ../nbs/01_schedules.ipynb #c003
@@ -151,21 +151,22 @@ class EDMSchedule(NoiseSchedule):
     def t_of_edm_sigma(self, sigma): return _coef(sigma).clone()
 
 # %% ../nbs/01_schedules.ipynb #c033
-def as_sigmas(sigmas, device=None) -> torch.Tensor:
-    "Validate a user-given sigma grid: 1-D, finite, strictly decreasing, positive except a final 0; as float64."
-    sigmas = torch.as_tensor(sigmas, dtype=torch.float64)
-    if sigmas.ndim != 1 or len(sigmas) < 2:
-        raise ValueError(f'sigmas: need a 1-D grid of at least 2 noise levels (1 step), '
-                         f'got shape {tuple(sigmas.shape)}')
-    if not torch.isfinite(sigmas).all(): raise ValueError(f'sigmas: non-finite entries in {sigmas.tolist()}')
-    if (sigmas[:-1] <= 0).any() or sigmas[-1] < 0:
-        raise ValueError(f'sigmas: noise levels must be positive (only the last may be 0), got {sigmas.tolist()}')
-    bad = torch.nonzero(sigmas.diff() >= 0)
+def check_sigmas(sigmas, min_steps: int = 1, solver: str = 'sigmas', device=None) -> torch.Tensor:
+    "Validate a noise-level grid and return it as float64 (on the CPU unless `device` is given)."
+    s = torch.as_tensor(sigmas, dtype=torch.float64).detach().cpu()   # dtype first: a list of floats stays float64
+    if s.ndim != 1: raise ValueError(f'{solver}: sigmas must be a 1-D tensor, got shape {tuple(s.shape)}')
+    if len(s) - 1 < min_steps:
+        raise ValueError(f'{solver}: needs at least {min_steps} step(s), i.e. len(sigmas) >= {min_steps + 1}; '
+                         f'got len(sigmas) = {len(s)}')
+    if not torch.isfinite(s).all(): raise ValueError(f'{solver}: sigmas contain non-finite values: {s.tolist()}')
+    if (s[:-1] <= 0).any() or s[-1] < 0:
+        raise ValueError(f'{solver}: sigmas must be positive (only the last may be 0), got {s.tolist()}')
+    bad = (s[1:] >= s[:-1]).nonzero()
     if len(bad):
         i = int(bad[0])
-        raise ValueError(f'sigmas must be strictly decreasing: sigmas[{i}] = {float(sigmas[i])!r} '
-                         f'<= sigmas[{i + 1}] = {float(sigmas[i + 1])!r}')
-    return sigmas.to(device) if device is not None else sigmas
+        raise ValueError(f'{solver}: sigmas must be strictly decreasing, but sigmas[{i}] = {s[i]:.6g} '
+                         f'<= sigmas[{i + 1}] = {s[i + 1]:.6g}')
+    return s if device is None else s.to(device)
 
 def _num_values(n, append_zero: bool) -> int:
     "How many rule-spaced values a grid of `n` steps holds (one fewer when the last step goes to 0)."
@@ -175,7 +176,7 @@ def _num_values(n, append_zero: bool) -> int:
 
 def _finish(sigmas, append_zero, device):
     if append_zero: sigmas = torch.cat([sigmas, sigmas.new_zeros(1)])
-    return as_sigmas(sigmas, device)
+    return check_sigmas(sigmas, device=device)
 
 # %% ../nbs/01_schedules.ipynb #c036
 def _check_sigma_range(sigma_min, sigma_max):

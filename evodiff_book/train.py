@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import InputError, command, git_commit, machine_description, positive_int, writable_dir
+from .core import (InputError, command, git_commit, machine_description, positive_int, results_folder,
+                               writable_dir)
 from .unet import (UNet, UNetConfig, drop_labels, load_pretrained, load_torch_file, one_hot_labels,
                                param_count, save_pretrained)
 
@@ -422,10 +423,9 @@ def run_options(args) -> dict:
 
 def save_bench(result: dict, results_dir=None) -> Path:
     "Write a `bench_precisions` result to `results/train_throughput_<processor>.json` and print it."
-    from evodiff_book.fid import repo_root
     import re
     slug = re.sub('[^a-z0-9]+', '_', result['processor'].lower()).strip('_')
-    path = Path(results_dir or repo_root() / 'results') / f'train_throughput_{slug}.json'
+    path = results_folder(results_dir) / f'train_throughput_{slug}.json'
     path.parent.mkdir(parents=True, exist_ok=True); path.write_text(json.dumps(result, indent=1) + '\n')
     print(json.dumps(result, indent=1)); return path
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 
+from .core import repo_root
 from .experiments import SolverSpec, plot_vs_nfe
 
 # %% ../nbs/43_trained_network.ipynb #c005
@@ -81,9 +82,7 @@ def cached_reference(denoiser, seeds: range, cache, *, model_id: str, nfe: int =
 # %% ../nbs/43_trained_network.ipynb #c012
 def find_sweep(results_dir=None, prefix: str = 'fid_sweep_cifar10_') -> dict | None:
     "The FID sweep of the trained network with the most samples per cell (None when there is none)."
-    import evodiff_book
-    places = [Path(results_dir)] if results_dir else [Path('results'), Path('../results'),
-                                                        Path(evodiff_book.__file__).resolve().parents[1] / 'results']
+    places = [Path(results_dir)] if results_dir else [Path('results'), Path('../results'), repo_root() / 'results']
     found = [json.loads(p.read_text()) for place in places if place.is_dir() for p in sorted(place.glob(prefix + '*.json'))]
     found = [r for r in found if r.get('records')]
     return max(found, key=lambda r: r['protocol']['n_samples'], default=None)

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import InputError, append_dims
+from .core import InputError, append_dims, repo_root
 
 # %% ../nbs/31_unet.ipynb #c006
 @dataclass
@@ -296,5 +296,4 @@ def load_pretrained(folder, device=None, dtype: torch.dtype = torch.float32) -> 
 
 def default_checkpoint() -> Path:
     "The book's committed CIFAR-10 network: the folder `checkpoints/cifar10` of the repository."
-    import evodiff_book
-    return Path(evodiff_book.__file__).resolve().parents[1] / 'checkpoints' / 'cifar10'
+    return repo_root() / 'checkpoints' / 'cifar10'
