@@ -24,97 +24,241 @@ from .unet import CheckpointError, default_checkpoint, load_pretrained
 # %% ../nbs/45_cli.ipynb #c008
 MODELS = ('unet', 'cifar10-gaussian', 'cifar10-empirical')
 
-def load_denoiser(model: str, checkpoint: str | Path | None = None, device=None, n_images: int = 2000):
-    "The denoiser named by `model` (see MODELS), on `device`; a bad checkpoint folder is a `CheckpointError`."
+
+def load_denoiser(
+    model: str, checkpoint: str | Path | None = None, device=None, n_images: int = 2000
+):
+    """The denoiser named by `model` (see MODELS), on `device`; a bad checkpoint folder
+    is a `CheckpointError`."""
     device = torch.device(device or default_device())
     if model == 'unet':
         folder = Path(checkpoint) if checkpoint else default_checkpoint()
         if not folder.exists():
-            raise CheckpointError(f'no checkpoint at {folder}; pass --checkpoint FOLDER, '
-                                  'or --model cifar10-gaussian for an exact oracle')
+            raise CheckpointError(
+                f'no checkpoint at {folder}; pass --checkpoint FOLDER, '
+                'or --model cifar10-gaussian for an exact oracle'
+            )
         return load_pretrained(folder, device=device)
     from evodiff_book import oracles
-    if model == 'cifar10-gaussian': return oracles.cifar10_gaussian(device=device)
-    if model == 'cifar10-empirical': return oracles.cifar10_empirical(n_images=n_images, device=device)
+
+    if model == 'cifar10-gaussian':
+        return oracles.cifar10_gaussian(device=device)
+    if model == 'cifar10-empirical':
+        return oracles.cifar10_empirical(n_images=n_images, device=device)
     raise ValueError(f'unknown model {model!r}; choose one of: {", ".join(MODELS)}')
 
 # %% ../nbs/45_cli.ipynb #c011
-def sample_images(denoiser, spec: SolverSpec, nfe: int, n: int, seed: int = 0, batch: int = 256, device=None,
-                  sigma_min: float = 0.002, sigma_max: float = 80., class_label: int | None = None,
-                  disable: bool | None = None) -> np.ndarray:
+def sample_images(
+    denoiser,
+    spec: SolverSpec,
+    nfe: int,
+    n: int,
+    seed: int = 0,
+    batch: int = 256,
+    device=None,
+    sigma_min: float = 0.002,
+    sigma_max: float = 80.0,
+    class_label: int | None = None,
+    disable: bool | None = None,
+) -> np.ndarray:
     "`n` uint8 images (N, H, W, C) sampled with `spec` at exactly `nfe` evaluations."
     device = torch.device(device or default_device())
     out = []
     for start in progress(-(-n // batch), disable, desc='batches'):
         seeds = range(seed + start * batch, seed + min(n, (start + 1) * batch))
-        labels = None if class_label is None else torch.full((len(seeds),), class_label, device=device)
+        labels = (
+            None
+            if class_label is None
+            else torch.full((len(seeds),), class_label, device=device)
+        )
         extra = {} if labels is None else dict(class_labels=labels)
-        x = sample_batch(denoiser, spec, nfe, seeds, sigma_min=sigma_min, sigma_max=sigma_max, device=device,
-                         extra_args=extra)
-        out.append(from_model_range(x))                   # clipped to [-1, 1] and rounded
+        x = sample_batch(
+            denoiser,
+            spec,
+            nfe,
+            seeds,
+            sigma_min=sigma_min,
+            sigma_max=sigma_max,
+            device=device,
+            extra_args=extra,
+        )
+        out.append(from_model_range(x))  # clipped to [-1, 1] and rounded
     return np.concatenate(out)
 
 # %% ../nbs/45_cli.ipynb #c013
-COMMANDS = {                     # the commands of other chapters: module, what it does
-    'fid': ('evodiff_book.fid', 'FID of an .npz of samples; CIFAR-10 reference statistics'),
-    'bench': ('evodiff_book.bench', 'solver overhead, and our wall time against diffusers'),
+COMMANDS = {  # the commands of other chapters: module, what it does
+    'fid': (
+        'evodiff_book.fid',
+        'FID of an .npz of samples; CIFAR-10 reference statistics',
+    ),
+    'bench': (
+        'evodiff_book.bench',
+        'solver overhead, and our wall time against diffusers',
+    ),
     'train': ('evodiff_book.train', 'train the CIFAR-10 network (resumable)'),
-    'sweep': ('evodiff_book.fid_sweep', 'FID and ODE error of every solver at every NFE (resumable)'),
-    'network': ('evodiff_book.network', "the trained network's sample grids and FID floor"),
+    'sweep': (
+        'evodiff_book.fid_sweep',
+        'FID and ODE error of every solver at every NFE (resumable)',
+    ),
+    'network': (
+        'evodiff_book.network',
+        "the trained network's sample grids and FID floor",
+    ),
 }
+
 
 def add_sample_options(s: argparse.ArgumentParser) -> None:
     "The options of `sample`."
-    s.add_argument('--solver', default='evodiff', choices=list(SAMPLERS), help='solver (default: %(default)s)')
-    s.add_argument('--nfe', type=positive_int, default=10, help='network evaluations per sample, all included (default: 10)')
-    s.add_argument('--n', type=positive_int, default=64, help='number of images (default: 64)')
-    s.add_argument('--seed', type=int, default=0, help='seed of the first image; image i uses seed+i (default: 0)')
-    s.add_argument('--out', default='grid.png', help='.png for a grid, .npz for uint8 images; folders are created '
-                   '(default: grid.png)')
-    s.add_argument('--grid', default='logsnr', choices=list(GRIDS), help='time grid (default: logsnr)')
-    s.add_argument('--order', type=positive_int, default=None, help='order, for solvers that take one (dpmpp, unipc, ipndm)')
-    s.add_argument('--denoise-to-zero', action='store_true', help='end with one denoising evaluation (counted in --nfe)')
-    s.add_argument('--model', default='unet', choices=MODELS, help='the trained UNet or an exact oracle (default: unet)')
-    s.add_argument('--checkpoint', default=None, help='checkpoint folder for --model unet (default: checkpoints/cifar10)')
-    s.add_argument('--class-label', type=int, default=None, help='class 0-9 for the UNet (default: unconditional)')
-    s.add_argument('--batch', type=positive_int, default=256, help='batch size; does not change the images (default: 256)')
-    s.add_argument('--device', default=None, help='cpu or cuda (default: CUDA when available)')
+    s.add_argument(
+        '--solver',
+        default='evodiff',
+        choices=list(SAMPLERS),
+        help='solver (default: %(default)s)',
+    )
+    s.add_argument(
+        '--nfe',
+        type=positive_int,
+        default=10,
+        help='network evaluations per sample, all included (default: 10)',
+    )
+    s.add_argument(
+        '--n', type=positive_int, default=64, help='number of images (default: 64)'
+    )
+    s.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help='seed of the first image; image i uses seed+i (default: 0)',
+    )
+    s.add_argument(
+        '--out',
+        default='grid.png',
+        help='.png for a grid, .npz for uint8 images; folders are created '
+        '(default: grid.png)',
+    )
+    s.add_argument(
+        '--grid',
+        default='logsnr',
+        choices=list(GRIDS),
+        help='time grid (default: logsnr)',
+    )
+    s.add_argument(
+        '--order',
+        type=positive_int,
+        default=None,
+        help='order, for solvers that take one (dpmpp, unipc, ipndm)',
+    )
+    s.add_argument(
+        '--denoise-to-zero',
+        action='store_true',
+        help='end with one denoising evaluation (counted in --nfe)',
+    )
+    s.add_argument(
+        '--model',
+        default='unet',
+        choices=MODELS,
+        help='the trained UNet or an exact oracle (default: unet)',
+    )
+    s.add_argument(
+        '--checkpoint',
+        default=None,
+        help='checkpoint folder for --model unet (default: checkpoints/cifar10)',
+    )
+    s.add_argument(
+        '--class-label',
+        type=int,
+        default=None,
+        help='class 0-9 for the UNet (default: unconditional)',
+    )
+    s.add_argument(
+        '--batch',
+        type=positive_int,
+        default=256,
+        help='batch size; does not change the images (default: 256)',
+    )
+    s.add_argument(
+        '--device', default=None, help='cpu or cuda (default: CUDA when available)'
+    )
+
 
 def build_parser(prog: str = 'python -m evodiff_book') -> argparse.ArgumentParser:
-    "The top-level parser: `sample` with its options, and the other commands listed for `--help`."
-    ap = argparse.ArgumentParser(prog=prog, description='Sample, score, benchmark and train: the book from a shell. '
-                                 'Every command answers --help.')
-    sub = ap.add_subparsers(dest='command', required=True, metavar='{sample,' + ','.join(COMMANDS) + '}')
-    add_sample_options(sub.add_parser('sample', help='sample images with a solver: a PNG grid or an .npz',
-                                      description='Sample CIFAR-10-sized images with any registered solver.'))
-    for name, (module, what) in COMMANDS.items(): sub.add_parser(name, help=f'{what} ({module})')
+    """The top-level parser: `sample` with its options, and the other commands listed
+    for `--help`."""
+    ap = argparse.ArgumentParser(
+        prog=prog,
+        description='Sample, score, benchmark and train: the book from a shell. '
+        'Every command answers --help.',
+    )
+    sub = ap.add_subparsers(
+        dest='command', required=True, metavar='{sample,' + ','.join(COMMANDS) + '}'
+    )
+    add_sample_options(
+        sub.add_parser(
+            'sample',
+            help='sample images with a solver: a PNG grid or an .npz',
+            description='Sample CIFAR-10-sized images with any registered solver.',
+        )
+    )
+    for name, (module, what) in COMMANDS.items():
+        sub.add_parser(name, help=f'{what} ({module})')
     return ap
 
 # %% ../nbs/45_cli.ipynb #c015
 def run_sample(args, parser) -> Path:
     "Carry out `sample`: check the arguments, sample, write the PNG grid or the .npz."
     out = Path(args.out)
-    if out.suffix not in ('.png', '.npz'): parser.error(f'--out must end in .png or .npz, got {out.name}')
-    if out.is_dir(): parser.error(f'--out {out} is a folder; give a file name ending in .png or .npz')
+    if out.suffix not in ('.png', '.npz'):
+        parser.error(f'--out must end in .png or .npz, got {out.name}')
+    if out.is_dir():
+        parser.error(
+            f'--out {out} is a folder; give a file name ending in .png or .npz'
+        )
     writable_dir(out.parent, '--out folder')
     hyper = {} if args.order is None else dict(order=args.order)
-    spec = SolverSpec(args.solver, grid=args.grid, hyper=hyper, denoise_to_zero=args.denoise_to_zero)
-    try: steps = steps_for_nfe(spec, args.nfe)
-    except ValueError as e: parser.error(str(e))
+    spec = SolverSpec(
+        args.solver, grid=args.grid, hyper=hyper, denoise_to_zero=args.denoise_to_zero
+    )
+    try:
+        steps = steps_for_nfe(spec, args.nfe)
+    except ValueError as e:
+        parser.error(str(e))
     denoiser = load_denoiser(args.model, args.checkpoint, args.device)
-    try: images = sample_images(denoiser, spec, args.nfe, args.n, args.seed, args.batch, args.device,
-                                class_label=args.class_label)
-    except (ValueError, TypeError) as e: parser.error(f'{spec.name} at NFE {args.nfe} ({steps} steps): {e}')
-    if out.suffix == '.npz': np.savez_compressed(out, images=images)
-    else: save_png(out, image_grid(images, ncols=int(np.ceil(np.sqrt(len(images))))))
-    print(f'{len(images)} images, {spec.name}, NFE {args.nfe} ({steps} steps, {args.grid} grid) -> {out}')
+    try:
+        images = sample_images(
+            denoiser,
+            spec,
+            args.nfe,
+            args.n,
+            args.seed,
+            args.batch,
+            args.device,
+            class_label=args.class_label,
+        )
+    except (ValueError, TypeError) as e:
+        parser.error(f'{spec.name} at NFE {args.nfe} ({steps} steps): {e}')
+    if out.suffix == '.npz':
+        np.savez_compressed(out, images=images)
+    else:
+        save_png(out, image_grid(images, ncols=int(np.ceil(np.sqrt(len(images))))))
+    print(
+        f'{len(images)} images, {spec.name}, NFE {args.nfe} ({steps} steps, '
+        f'{args.grid} grid) -> {out}'
+    )
     return out
 
+
 def _command_args(name: str, rest: list[str]) -> list[str]:
-    "The arguments for command `name`'s own parser (`fid FILE` is read as `fid score FILE`)."
-    if name == 'fid' and rest and not rest[0].startswith('-') and rest[0] not in ('score', 'stats', 'test-vs-train'):
+    """The arguments for command `name`'s own parser (`fid FILE` is read as `fid score
+    FILE`)."""
+    if (
+        name == 'fid'
+        and rest
+        and not rest[0].startswith('-')
+        and rest[0] not in ('score', 'stats', 'test-vs-train')
+    ):
         return ['score', *rest]
     return rest
+
 
 @command('python -m evodiff_book')
 def main(argv=None, prog=None):
@@ -128,4 +272,5 @@ def main(argv=None, prog=None):
 
 # %% ../nbs/45_cli.ipynb #c019
 #| eval: false
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    main()

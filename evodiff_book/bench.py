@@ -13,138 +13,313 @@ import statistics
 
 import torch
 
-from .core import Stopwatch, command, default_device, positive_int, provenance, writable_dir
-from .experiments import SolverSpec, grid_sigmas, save_results, steps_for_nfe
+from evodiff_book.core import (
+    Stopwatch,
+    command,
+    default_device,
+    positive_int,
+    provenance,
+    writable_dir,
+)
+from evodiff_book.experiments import (
+    SolverSpec,
+    grid_sigmas,
+    save_results,
+    steps_for_nfe,
+)
 from .solvers import SAMPLERS, get_sampler
 from .unet import UNet
 
 # %% ../nbs/17_bench.ipynb #c005
 def timed(fn, device: torch.device, repeats: int = 3, warmup: int = 1) -> float:
-    "Median wall time of `fn()` in seconds over `repeats` runs after `warmup` runs (CUDA-synchronised)."
-    for _ in range(warmup): fn()
+    """Median wall time of `fn()` in seconds over `repeats` runs after `warmup` runs
+    (CUDA-synchronised)."""
+    for _ in range(warmup):
+        fn()
     times = []
     for _ in range(repeats):
-        with Stopwatch(device) as watch: fn()
+        with Stopwatch(device) as watch:
+            fn()
         times.append(watch.seconds)
     return statistics.median(times)
 
+
 class ZeroCostDenoiser:
-    "A denoiser that costs nothing: it returns the cached tensor `output` (the shape and dtype of the samples)."
-    def __init__(self, output: torch.Tensor): self.output = output
-    def __call__(self, x, sigma, **extra_args): return self.output
+    """A denoiser that costs nothing: it returns the cached tensor `output` (the shape
+    and dtype of the samples)."""
+
+    def __init__(self, output: torch.Tensor):
+        self.output = output
+
+    def __call__(self, x, sigma, **extra_args):
+        return self.output
 
 # %% ../nbs/17_bench.ipynb #c008
-def solver_overhead(solver: str, net, batch: int, net_seconds: float, *, nfe: int = 10, shape=(3, 32, 32),
-                    device=None, dtype=torch.float32, repeats: int = 3, with_net: bool = False,
-                    sigma_min: float = 0.002, sigma_max: float = 80.) -> dict:
-    "Overhead of `solver` at exactly `nfe` evaluations on a logSNR grid: zero-cost-model run time / (nfe * net_seconds)."
+def solver_overhead(
+    solver: str,
+    net,
+    batch: int,
+    net_seconds: float,
+    *,
+    nfe: int = 10,
+    shape=(3, 32, 32),
+    device=None,
+    dtype=torch.float32,
+    repeats: int = 3,
+    with_net: bool = False,
+    sigma_min: float = 0.002,
+    sigma_max: float = 80.0,
+) -> dict:
+    """Overhead of `solver` at exactly `nfe` evaluations on a logSNR grid:
+    zero-cost-model run time / (nfe * net_seconds)."""
     device = torch.device(device or default_device())
-    sigmas = grid_sigmas('logsnr', steps_for_nfe(SolverSpec(solver), nfe), sigma_min, sigma_max)   # Heun: nfe/2 steps
-    x = sigma_max * torch.randn(batch, *shape, generator=torch.Generator().manual_seed(0)).to(device, dtype)
+    sigmas = grid_sigmas(
+        'logsnr', steps_for_nfe(SolverSpec(solver), nfe), sigma_min, sigma_max
+    )  # Heun: nfe/2 steps
+    x = sigma_max * torch.randn(
+        batch, *shape, generator=torch.Generator().manual_seed(0)
+    ).to(device, dtype)
     with torch.no_grad():
-        cached = ZeroCostDenoiser(net(x, torch.full((batch,), sigma_max, device=device)).to(dtype))
+        cached = ZeroCostDenoiser(
+            net(x, torch.full((batch,), sigma_max, device=device)).to(dtype)
+        )
         sampler = get_sampler(solver)
         run = lambda model: sampler(model, x, sigmas, disable=True)
         solver_seconds = timed(lambda: run(cached), device, repeats)
-        record = dict(solver=solver, batch=batch, nfe=nfe, net_seconds=net_seconds, solver_seconds=solver_seconds,
-                      overhead=solver_seconds / (nfe * net_seconds))
+        record = dict(
+            solver=solver,
+            batch=batch,
+            nfe=nfe,
+            net_seconds=net_seconds,
+            solver_seconds=solver_seconds,
+            overhead=solver_seconds / (nfe * net_seconds),
+        )
         if with_net:
             total = timed(lambda: run(net), device, repeats)
-            record |= dict(total_seconds=total, overhead_total=(total - nfe * net_seconds) / (nfe * net_seconds))
+            record |= dict(
+                total_seconds=total,
+                overhead_total=(total - nfe * net_seconds) / (nfe * net_seconds),
+            )
     return record
 
-def network_seconds(net, batch: int, shape=(3, 32, 32), device=None, dtype=torch.float32, repeats: int = 5) -> float:
+
+def network_seconds(
+    net,
+    batch: int,
+    shape=(3, 32, 32),
+    device=None,
+    dtype=torch.float32,
+    repeats: int = 5,
+) -> float:
     "Median time of one evaluation of `net` at batch size `batch`."
     device = torch.device(device or default_device())
     x = torch.randn(batch, *shape).to(device, dtype)
     sigma = torch.full((batch,), 1.0, device=device)
-    with torch.no_grad(): return timed(lambda: net(x, sigma), device, repeats)
+    with torch.no_grad():
+        return timed(lambda: net(x, sigma), device, repeats)
 
 # %% ../nbs/17_bench.ipynb #c010
-def overhead_table(net, batches=(1, 128), solvers=None, nfe: int = 10, device=None, repeats: int = 3,
-                   with_net: bool = False, model_name: str = 'UNet') -> dict:
-    "Overhead records for every solver (default: the whole registry) at every batch size."
+def overhead_table(
+    net,
+    batches=(1, 128),
+    solvers=None,
+    nfe: int = 10,
+    device=None,
+    repeats: int = 3,
+    with_net: bool = False,
+    model_name: str = 'UNet',
+) -> dict:
+    """Overhead records for every solver (default: the whole registry) at every batch
+    size."""
     device = torch.device(device or default_device())
     records = []
     for batch in batches:
         t_net = network_seconds(net, batch, device=device)
         for solver in solvers or list(SAMPLERS):
-            records.append(solver_overhead(solver, net, batch, t_net, nfe=nfe, device=device, repeats=repeats,
-                                           with_net=with_net))
-    return dict(name=f'bench_overhead_{device.type}', provenance=provenance(device, model=model_name), records=records)
+            records.append(
+                solver_overhead(
+                    solver,
+                    net,
+                    batch,
+                    t_net,
+                    nfe=nfe,
+                    device=device,
+                    repeats=repeats,
+                    with_net=with_net,
+                )
+            )
+    return dict(
+        name=f'bench_overhead_{device.type}',
+        provenance=provenance(device, model=model_name),
+        records=records,
+    )
+
 
 def format_overhead(result: dict) -> str:
-    "A Markdown table of overhead (percent of the network's time) per solver and batch size."
+    """A Markdown table of overhead (percent of the network's time) per solver and batch
+    size."""
     batches = sorted({r['batch'] for r in result['records']})
     solvers = list(dict.fromkeys(r['solver'] for r in result['records']))
     cell = {(r['solver'], r['batch']): r for r in result['records']}
     head = '| solver | ' + ' | '.join(f'batch {b}: overhead' for b in batches) + ' |'
     lines = [head, '|---' * (len(batches) + 1) + '|']
     for s in solvers:
-        lines.append(f'| {s} | ' + ' | '.join(f"{100 * cell[s, b]['overhead']:.2f} %" for b in batches) + ' |')
-    nets = ', '.join(f"batch {b}: {1e3 * cell[solvers[0], b]['net_seconds']:.1f} ms" for b in batches)
+        lines.append(
+            f'| {s} | '
+            + ' | '.join(f"{100 * cell[s, b]['overhead']:.2f} %" for b in batches)
+            + ' |'
+        )
+    nets = ', '.join(
+        f"batch {b}: {1e3 * cell[solvers[0], b]['net_seconds']:.1f} ms" for b in batches
+    )
     return '\n'.join(lines) + f'\n\nOne network evaluation: {nets}.'
 
 # %% ../nbs/17_bench.ipynb #c014
-DIFFUSERS_SCHEDULERS = {   # our registry name -> (diffusers class name, its keyword arguments)
+# our registry name -> (diffusers class name, its keyword arguments)
+DIFFUSERS_SCHEDULERS = {
     'ddim': ('DDIMScheduler', dict(clip_sample=False, timestep_spacing='trailing')),
-    'dpmpp_2m': ('DPMSolverMultistepScheduler', dict(solver_order=2, final_sigmas_type='zero')),
-    'dpmpp_3m': ('DPMSolverMultistepScheduler', dict(solver_order=3, final_sigmas_type='zero')),
-    'unipc_bh2': ('UniPCMultistepScheduler', dict(solver_type='bh2', final_sigmas_type='zero')),
+    'dpmpp_2m': (
+        'DPMSolverMultistepScheduler',
+        dict(solver_order=2, final_sigmas_type='zero'),
+    ),
+    'dpmpp_3m': (
+        'DPMSolverMultistepScheduler',
+        dict(solver_order=3, final_sigmas_type='zero'),
+    ),
+    'unipc_bh2': (
+        'UniPCMultistepScheduler',
+        dict(solver_type='bh2', final_sigmas_type='zero'),
+    ),
 }
 
-def diffusers_comparison(net, solver: str, batch: int, nfe: int = 10, device=None, repeats: int = 3) -> dict:
-    "Wall time of our `solver` over that of the matching diffusers scheduler, same network, NFE and grid."
+
+def diffusers_comparison(
+    net, solver: str, batch: int, nfe: int = 10, device=None, repeats: int = 3
+) -> dict:
+    """Wall time of our `solver` over that of the matching diffusers scheduler, same
+    network, NFE and grid."""
     import diffusers
+
     device = torch.device(device or default_device())
     cls_name, kwargs = DIFFUSERS_SCHEDULERS[solver]
     scheduler = getattr(diffusers, cls_name)(prediction_type='sample', **kwargs)
     scheduler.set_timesteps(nfe)
     abar = scheduler.alphas_cumprod.double()
-    sigmas = [math.sqrt((1 - abar[t]) / abar[t]) for t in scheduler.timesteps.tolist()] + [0.0]
-    noise = torch.randn(batch, 3, 32, 32, generator=torch.Generator().manual_seed(0)).to(device)
+    sigmas = [
+        math.sqrt((1 - abar[t]) / abar[t]) for t in scheduler.timesteps.tolist()
+    ] + [0.0]
+    noise = torch.randn(
+        batch, 3, 32, 32, generator=torch.Generator().manual_seed(0)
+    ).to(device)
 
     def theirs():
         scheduler.set_timesteps(nfe)
         x = noise * sigmas[0] / math.sqrt(1 + sigmas[0] ** 2)
         for i, t in enumerate(scheduler.timesteps):
             alpha = 1 / math.sqrt(1 + sigmas[i] ** 2)
-            x = scheduler.step(net(x / alpha, torch.full((batch,), sigmas[i], device=device)), t, x).prev_sample
+            x = scheduler.step(
+                net(x / alpha, torch.full((batch,), sigmas[i], device=device)), t, x
+            ).prev_sample
         return x
 
-    ours = lambda: get_sampler(solver)(net, noise * sigmas[0], torch.tensor(sigmas, dtype=torch.float64), disable=True)
+    ours = lambda: get_sampler(solver)(
+        net, noise * sigmas[0], torch.tensor(sigmas, dtype=torch.float64), disable=True
+    )
     with torch.no_grad():
         t_ours, t_theirs = timed(ours, device, repeats), timed(theirs, device, repeats)
-    return dict(solver=solver, diffusers=cls_name, batch=batch, nfe=nfe, ours_seconds=t_ours,
-                diffusers_seconds=t_theirs, ratio=t_ours / t_theirs)
+    return dict(
+        solver=solver,
+        diffusers=cls_name,
+        batch=batch,
+        nfe=nfe,
+        ours_seconds=t_ours,
+        diffusers_seconds=t_theirs,
+        ratio=t_ours / t_theirs,
+    )
 
 # %% ../nbs/17_bench.ipynb #c017
 @command('python -m evodiff_book.bench')
 def main(argv=None, prog=None) -> None:
     "Command line: `python -m evodiff_book bench {overhead,diffusers} [options]`."
-    ap = argparse.ArgumentParser(prog=prog, description='Print solver benchmarks and save them to results/.')
-    ap.add_argument('what', choices=['overhead', 'diffusers'], help='overhead: solver cost relative to the network; '
-                    'diffusers: our wall time over diffusers\' schedulers')
-    ap.add_argument('--device', default=None, help='cpu or cuda (default: CUDA when available)')
-    ap.add_argument('--batch', type=positive_int, nargs='+', default=[1, 128], help='batch sizes (default: 1 128)')
-    ap.add_argument('--nfe', type=int, default=10, help='network evaluations per run, even so Heun can run (default: 10)')
-    ap.add_argument('--repeats', type=positive_int, default=3, help='timed repetitions; the median is reported (default: 3)')
-    ap.add_argument('--with-net', action='store_true', help='overhead: also time whole runs through the network')
-    ap.add_argument('--results-dir', default='results', help='where to write the JSON (default: results)')
+    ap = argparse.ArgumentParser(
+        prog=prog, description='Print solver benchmarks and save them to results/.'
+    )
+    ap.add_argument(
+        'what',
+        choices=['overhead', 'diffusers'],
+        help='overhead: solver cost relative to the network; '
+        'diffusers: our wall time over diffusers\' schedulers',
+    )
+    ap.add_argument(
+        '--device', default=None, help='cpu or cuda (default: CUDA when available)'
+    )
+    ap.add_argument(
+        '--batch',
+        type=positive_int,
+        nargs='+',
+        default=[1, 128],
+        help='batch sizes (default: 1 128)',
+    )
+    ap.add_argument(
+        '--nfe',
+        type=int,
+        default=10,
+        help='network evaluations per run, even so Heun can run (default: 10)',
+    )
+    ap.add_argument(
+        '--repeats',
+        type=positive_int,
+        default=3,
+        help='timed repetitions; the median is reported (default: 3)',
+    )
+    ap.add_argument(
+        '--with-net',
+        action='store_true',
+        help='overhead: also time whole runs through the network',
+    )
+    ap.add_argument(
+        '--results-dir',
+        default='results',
+        help='where to write the JSON (default: results)',
+    )
     args = ap.parse_args(argv)
-    if args.nfe < 4 or args.nfe % 2: ap.error(f'--nfe must be even and at least 4 (every solver, Heun included, must run), got {args.nfe}')
+    if args.nfe < 4 or args.nfe % 2:
+        ap.error(
+            f'--nfe must be even and at least 4 (every solver, Heun included, must '
+            f'run), got {args.nfe}'
+        )
     writable_dir(args.results_dir, '--results-dir')
     device = torch.device(args.device or default_device())
     net = UNet().to(device).eval()
     if args.what == 'overhead':
-        result = overhead_table(net, args.batch, nfe=args.nfe, device=device, repeats=args.repeats, with_net=args.with_net)
+        result = overhead_table(
+            net,
+            args.batch,
+            nfe=args.nfe,
+            device=device,
+            repeats=args.repeats,
+            with_net=args.with_net,
+        )
         print(format_overhead(result))
     else:
-        rows = [diffusers_comparison(net, s, b, args.nfe, device, args.repeats) for b in args.batch for s in DIFFUSERS_SCHEDULERS]
-        result = dict(name=f'bench_diffusers_{device.type}', provenance=provenance(device, model='UNet'), records=rows)
-        for r in rows: print(f"{r['solver']:>10} vs {r['diffusers']:<28} batch {r['batch']:>4}: ours/theirs = {r['ratio']:.3f}")
+        rows = [
+            diffusers_comparison(net, s, b, args.nfe, device, args.repeats)
+            for b in args.batch
+            for s in DIFFUSERS_SCHEDULERS
+        ]
+        result = dict(
+            name=f'bench_diffusers_{device.type}',
+            provenance=provenance(device, model='UNet'),
+            records=rows,
+        )
+        for r in rows:
+            print(
+                f"{r['solver']:>10} vs {r['diffusers']:<28} batch {r['batch']:>4}: "
+                f"ours/theirs = {r['ratio']:.3f}"
+            )
     print(f"wrote {save_results(result, args.results_dir)}")
 
 # %% ../nbs/17_bench.ipynb #c018
 #| eval: false
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    main()

@@ -26,19 +26,27 @@ import torch
 
 # %% ../nbs/00_core.ipynb #c005
 def default_device() -> torch.device:
-    "The device experiments run on: `$EVODIFF_DEVICE` if set, else CUDA when available, else the CPU."
+    """The device experiments run on: `$EVODIFF_DEVICE` if set, else CUDA when
+    available, else the CPU."""
     name = os.environ.get('EVODIFF_DEVICE')
-    if name: return torch.device(name)
+    if name:
+        return torch.device(name)
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
 # %% ../nbs/00_core.ipynb #c008
 def coef_dtype(device: torch.device | str | None = None) -> torch.dtype:
-    "The dtype of solver coefficients on `device`: float64, except on Apple `mps` (no float64 there)."
-    return torch.float32 if torch.device(device or 'cpu').type == 'mps' else torch.float64
+    """The dtype of solver coefficients on `device`: float64, except on Apple `mps` (no
+    float64 there)."""
+    return (
+        torch.float32 if torch.device(device or 'cpu').type == 'mps' else torch.float64
+    )
+
 
 def reduction_dtype(dtype: torch.dtype) -> torch.dtype:
-    "The dtype in which sums over a tensor of `dtype` are accumulated: at least float32."
-    if not dtype.is_floating_point: raise TypeError(f'reduction_dtype: expected a floating dtype, got {dtype}')
+    """The dtype in which sums over a tensor of `dtype` are accumulated: at least
+    float32."""
+    if not dtype.is_floating_point:
+        raise TypeError(f'reduction_dtype: expected a floating dtype, got {dtype}')
     return dtype if dtype in (torch.float32, torch.float64) else torch.float32
 
 # %% ../nbs/00_core.ipynb #c013
@@ -46,8 +54,10 @@ def append_dims(x: torch.Tensor, target_dims: int) -> torch.Tensor:
     "Append trailing singleton dimensions to `x` until it has `target_dims` dimensions."
     missing = target_dims - x.ndim
     if missing < 0:
-        raise ValueError(f'append_dims: input has shape {tuple(x.shape)} ({x.ndim} dims), '
-                         f'more than the target {target_dims} dims')
+        raise ValueError(
+            f'append_dims: input has shape {tuple(x.shape)} ({x.ndim} dims), '
+            f'more than the target {target_dims} dims'
+        )
     return x[(...,) + (None,) * missing]
 
 # %% ../nbs/00_core.ipynb #c016
@@ -57,19 +67,38 @@ def seed_everything(seed: int) -> None:
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
 
-def randn_per_sample(seeds: Sequence[int] | torch.Tensor, shape: Sequence[int], *,
-                     dtype: torch.dtype = torch.float32, device: torch.device | str | None = None) -> torch.Tensor:
-    "Standard normal noise of shape `(len(seeds), *shape)`; row `i` depends only on `seeds[i]`."
+
+def randn_per_sample(
+    seeds: Sequence[int] | torch.Tensor,
+    shape: Sequence[int],
+    *,
+    dtype: torch.dtype = torch.float32,
+    device: torch.device | str | None = None,
+) -> torch.Tensor:
+    """Standard normal noise of shape `(len(seeds), *shape)`; row `i` depends only on
+    `seeds[i]`."""
     seeds = [int(s) for s in seeds]
-    if not seeds: raise ValueError('randn_per_sample: `seeds` is empty')
-    rows = [torch.randn(tuple(shape), generator=torch.Generator('cpu').manual_seed(s), dtype=torch.float64)
-            for s in seeds]
+    if not seeds:
+        raise ValueError('randn_per_sample: `seeds` is empty')
+    rows = [
+        torch.randn(
+            tuple(shape),
+            generator=torch.Generator('cpu').manual_seed(s),
+            dtype=torch.float64,
+        )
+        for s in seeds
+    ]
     return torch.stack(rows).to(device=device or 'cpu', dtype=dtype)
 
 # %% ../nbs/00_core.ipynb #c021
 def in_test() -> bool:
-    "True while the notebooks run as tests (`IN_TEST` set by nbdev_test, or `EVODIFF_TEST`)."
-    return any(os.environ.get(k, '').lower() not in ('', '0', 'false') for k in ('IN_TEST', 'EVODIFF_TEST'))
+    """True while the notebooks run as tests (`IN_TEST` set by nbdev_test, or
+    `EVODIFF_TEST`)."""
+    return any(
+        os.environ.get(k, '').lower() not in ('', '0', 'false')
+        for k in ('IN_TEST', 'EVODIFF_TEST')
+    )
+
 
 def test_size(full, small):
     "`small` under test (see `in_test`), `full` otherwise."
@@ -77,88 +106,142 @@ def test_size(full, small):
 
 # %% ../nbs/00_core.ipynb #c023b
 def repo_root() -> Path:
-    "The folder that holds the package: in a checkout, the repository (with results/ and checkpoints/)."
-    import evodiff_book          # the package's own location (not __file__: this cell also runs in the notebook)
+    """The folder that holds the package: in a checkout, the repository (with results/
+    and checkpoints/)."""
+    # the package's own location (not __file__: this cell also runs in the notebook)
+    import evodiff_book
+
     return Path(evodiff_book.__file__).resolve().parents[1]
 
+
 def results_folder(path: str | os.PathLike | None = None) -> Path:
-    "`path` if given, else the repository's results/ folder, where every measured number is saved."
+    """`path` if given, else the repository's results/ folder, where every measured
+    number is saved."""
     return Path(path) if path else repo_root() / 'results'
 
 # %% ../nbs/00_core.ipynb #c024
 def git_commit(path: str | os.PathLike | None = None) -> str:
-    "The git commit of the checkout containing `path` (default: this package), '+dirty' if modified; outside git, `$EVODIFF_COMMIT` or 'unknown'."
+    """The git commit of the checkout containing `path` (default: this package),
+    '+dirty' if modified; outside git, `$EVODIFF_COMMIT` or 'unknown'."""
     cwd = Path(path) if path else repo_root() / 'evodiff_book'
-    run = lambda *args: subprocess.run(['git', *args], cwd=cwd, capture_output=True, text=True, timeout=10)
+    run = lambda *args: subprocess.run(
+        ['git', *args], cwd=cwd, capture_output=True, text=True, timeout=10
+    )
     outside = os.environ.get('EVODIFF_COMMIT', 'unknown')
     try:
         head = run('rev-parse', '--short=12', 'HEAD')
-        if head.returncode: return outside
-        return head.stdout.strip() + ('+dirty' if run('status', '--porcelain', '--untracked-files=no').stdout.strip() else '')
-    except (OSError, subprocess.SubprocessError): return outside
+        if head.returncode:
+            return outside
+        return head.stdout.strip() + (
+            '+dirty'
+            if run('status', '--porcelain', '--untracked-files=no').stdout.strip()
+            else ''
+        )
+    except (OSError, subprocess.SubprocessError):
+        return outside
+
 
 def machine_description(device: torch.device | str | None = None) -> str:
-    "A short description of the machine: the GPU name on CUDA, else the processor and core count."
+    """A short description of the machine: the GPU name on CUDA, else the processor and
+    core count."""
     device = torch.device(device or default_device())
-    if device.type == 'cuda': return f'{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})'
+    if device.type == 'cuda':
+        return f'{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})'
     return f'{platform.processor() or platform.machine()} CPU, {os.cpu_count()} cores'
 
+
 def provenance(device: torch.device | str | None = None, **extra) -> dict:
-    "Where a result came from: date, machine, versions, commit, plus any `extra` fields."
-    return dict(date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
-                machine=machine_description(device), torch=torch.__version__, python=platform.python_version(),
-                commit=git_commit(), **extra)
+    """Where a result came from: date, machine, versions, commit, plus any `extra`
+    fields."""
+    return dict(
+        date=datetime.datetime.now(datetime.timezone.utc).strftime(
+            '%Y-%m-%d %H:%M UTC'
+        ),
+        machine=machine_description(device),
+        torch=torch.__version__,
+        python=platform.python_version(),
+        commit=git_commit(),
+        **extra,
+    )
 
 # %% ../nbs/00_core.ipynb #c025b
 class InputError(ValueError):
-    "A problem with what the user gave (a file, a folder, an option value); the message names it."
+    """A problem with what the user gave (a file, a folder, an option value); the
+    message names it."""
+
 
 def writable_dir(path: str | os.PathLike, what: str = 'output folder') -> Path:
-    "Create `path` with its parents if needed and check that a file can be written in it; else an `InputError`."
+    """Create `path` with its parents if needed and check that a file can be written in
+    it; else an `InputError`."""
     path = Path(path)
-    if path.exists() and not path.is_dir(): raise InputError(f'{what} {path} is a file, not a folder')
+    if path.exists() and not path.is_dir():
+        raise InputError(f'{what} {path} is a file, not a folder')
     try:
         path.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=path).close()
-    except OSError as e: raise InputError(f'{what} {path} is not writable: {e.strerror or e}') from None
+    except OSError as e:
+        raise InputError(f'{what} {path} is not writable: {e.strerror or e}') from None
     return path
+
 
 def positive_int(text: str) -> int:
     "The argparse type of a count: a whole number of at least 1."
-    try: value = int(text)
-    except ValueError: raise argparse.ArgumentTypeError(f'expected a whole number, got {text!r}') from None
-    if value < 1: raise argparse.ArgumentTypeError(f'must be at least 1, got {value}')
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f'expected a whole number, got {text!r}'
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be at least 1, got {value}')
     return value
 
 # %% ../nbs/00_core.ipynb #c025c
-USER_ERRORS = (ValueError, OSError)        # InputError is a ValueError
+USER_ERRORS = (ValueError, OSError)  # InputError is a ValueError
+
 
 def command(default_prog: str):
-    "Decorate a command's `main(argv, prog)`: user errors end as one line `prog: error: …` and exit status 2."
+    """Decorate a command's `main(argv, prog)`: user errors end as one line `prog:
+    error: …` and exit status 2."""
+
     def decorate(main):
         @functools.wraps(main)
         def run(argv: Sequence[str] | None = None, prog: str | None = None):
             prog = prog or default_prog
-            try: return main(argv, prog)
+            try:
+                return main(argv, prog)
             except USER_ERRORS as e:
-                if os.environ.get('EVODIFF_TRACEBACK', '') not in ('', '0'): raise
-                hint = '' if isinstance(e, InputError) else ' (EVODIFF_TRACEBACK=1 shows where)'
+                if os.environ.get('EVODIFF_TRACEBACK', '') not in ('', '0'):
+                    raise
+                hint = (
+                    ''
+                    if isinstance(e, InputError)
+                    else ' (EVODIFF_TRACEBACK=1 shows where)'
+                )
                 print(f'{prog}: error: {e}{hint}', file=sys.stderr)
                 raise SystemExit(2) from None
+
         return run
+
     return decorate
 
 # %% ../nbs/00_core.ipynb #c025t
 class Stopwatch:
-    "Wall time of a `with` block in `seconds`; on CUDA the device is synchronised before each clock read."
+    """Wall time of a `with` block in `seconds`; on CUDA the device is synchronised
+    before each clock read."""
+
     def __init__(self, device: torch.device | str | None = None):
         self.device, self.seconds = torch.device(device or 'cpu'), None
 
     def _sync(self):
-        if self.device.type == 'cuda': torch.cuda.synchronize(self.device)
+        if self.device.type == 'cuda':
+            torch.cuda.synchronize(self.device)
 
     def __enter__(self):
-        self._sync(); self._start = time.perf_counter(); return self
+        self._sync()
+        self._start = time.perf_counter()
+        return self
 
     def __exit__(self, *exc):
-        self._sync(); self.seconds = time.perf_counter() - self._start
+        self._sync()
+        self.seconds = time.perf_counter() - self._start

@@ -19,141 +19,259 @@ import torch
 from .core import repo_root
 
 # %% ../nbs/30_data.ipynb #c006
-CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
+CIFAR10_CLASSES = (
+    'airplane',
+    'automobile',
+    'bird',
+    'cat',
+    'deer',
+    'dog',
+    'frog',
+    'horse',
+    'ship',
+    'truck',
+)
 _NPZ_NAME, _BATCHES_NAME = 'cifar10.npz', 'cifar-10-batches-py'
 
+
 def cache_dir() -> Path:
-    "The folder for downloads and fitted statistics: `$EVODIFF_CACHE`, else `~/.cache/evodiff_book`."
+    """The folder for downloads and fitted statistics: `$EVODIFF_CACHE`, else
+    `~/.cache/evodiff_book`."""
     return Path(os.environ.get('EVODIFF_CACHE') or '~/.cache/evodiff_book').expanduser()
 
+
 def _expand(path: Path) -> list[Path]:
-    "The data files a user-given `path` may mean: the file itself, or what a folder holds."
-    return [path] if path.suffix == '.npz' else [path / _NPZ_NAME, path / _BATCHES_NAME, path]
+    """The data files a user-given `path` may mean: the file itself, or what a folder
+    holds."""
+    return (
+        [path]
+        if path.suffix == '.npz'
+        else [path / _NPZ_NAME, path / _BATCHES_NAME, path]
+    )
+
 
 def cifar10_locations(root: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
     "Where `load_cifar10` looks, in order, as `(origin, path)` pairs."
-    if root is not None: return [('root argument', p) for p in _expand(Path(root).expanduser())]
+    if root is not None:
+        return [('root argument', p) for p in _expand(Path(root).expanduser())]
     if os.environ.get('EVODIFF_CIFAR10'):
-        return [('$EVODIFF_CIFAR10', p) for p in _expand(Path(os.environ['EVODIFF_CIFAR10']).expanduser())]
+        return [
+            ('$EVODIFF_CIFAR10', p)
+            for p in _expand(Path(os.environ['EVODIFF_CIFAR10']).expanduser())
+        ]
     shared = Path('..', 'shared', 'data', _NPZ_NAME)
     repo = repo_root()
     here = Path.cwd().resolve()
     found = [('next to the repository', repo / shared)]
-    found += [('from the current directory or a parent', d / shared) for d in (here, *here.parents)]
+    found += [
+        ('from the current directory or a parent', d / shared)
+        for d in (here, *here.parents)
+    ]
     found.append(('earlier download', cache_dir() / 'cifar10' / _BATCHES_NAME))
     unique = {}  # one entry per distinct file, first origin wins
-    for origin, p in found: unique.setdefault(p.resolve(), (origin, p.resolve()))
+    for origin, p in found:
+        unique.setdefault(p.resolve(), (origin, p.resolve()))
     return list(unique.values())
 
 # %% ../nbs/30_data.ipynb #c010
 def _read_npz(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     with np.load(path) as d:
         missing = {f'x_{split}', f'y_{split}'} - set(d.files)
-        if missing: raise KeyError(f'{path}: not a CIFAR-10 npz file, it lacks {sorted(missing)}')
+        if missing:
+            raise KeyError(
+                f'{path}: not a CIFAR-10 npz file, it lacks {sorted(missing)}'
+            )
         return d[f'x_{split}'], d[f'y_{split}'].astype(np.int64)
 
+
 def _read_batches(folder: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
-    names = [f'data_batch_{i}' for i in range(1, 6)] if split == 'train' else ['test_batch']
+    names = (
+        [f'data_batch_{i}' for i in range(1, 6)] if split == 'train' else ['test_batch']
+    )
     images, labels = [], []
     for name in names:
-        with open(folder / name, 'rb') as f: batch = pickle.load(f, encoding='bytes')
-        images.append(np.asarray(batch[b'data'], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
+        with open(folder / name, 'rb') as f:
+            batch = pickle.load(f, encoding='bytes')
+        images.append(
+            np.asarray(batch[b'data'], dtype=np.uint8)
+            .reshape(-1, 3, 32, 32)
+            .transpose(0, 2, 3, 1)
+        )
         labels.append(np.asarray(batch[b'labels'], dtype=np.int64))
     return np.ascontiguousarray(np.concatenate(images)), np.concatenate(labels)
 
+
 def _readable(path: Path) -> str | None:
     "None if `path` holds CIFAR-10 in a format we read, else why not."
-    if path.is_file(): return None if path.suffix == '.npz' else 'not a .npz file'
-    if path.is_dir(): return None if (path / 'test_batch').is_file() else 'a folder without the python batches'
+    if path.is_file():
+        return None if path.suffix == '.npz' else 'not a .npz file'
+    if path.is_dir():
+        return (
+            None
+            if (path / 'test_batch').is_file()
+            else 'a folder without the python batches'
+        )
     return 'missing'
 
 # %% ../nbs/30_data.ipynb #c012
 _loaded: dict[tuple[Path, str], tuple[np.ndarray, np.ndarray]] = {}
 
+
 def _download(tried: list[str]) -> Path | None:
-    "Download with torchvision into the cache folder; None (and a note in `tried`) on failure."
+    """Download with torchvision into the cache folder; None (and a note in `tried`) on
+    failure."""
     target = cache_dir() / 'cifar10'
-    try: import torchvision
+    try:
+        import torchvision
     except ImportError:
-        tried.append(f'torchvision download into {target}: torchvision is not installed'); return None
-    try: torchvision.datasets.CIFAR10(root=str(target), train=True, download=True)
+        tried.append(
+            f'torchvision download into {target}: torchvision is not installed'
+        )
+        return None
+    try:
+        torchvision.datasets.CIFAR10(root=str(target), train=True, download=True)
     except Exception as e:
-        tried.append(f'torchvision download into {target}: failed ({type(e).__name__}: {e})'); return None
+        tried.append(
+            f'torchvision download into {target}: failed ({type(e).__name__}: {e})'
+        )
+        return None
     return target / _BATCHES_NAME
+
 
 def _not_found(tried: list[str]) -> FileNotFoundError:
     lines = '\n'.join(f'  {i}. {t}' for i, t in enumerate(tried, 1))
-    return FileNotFoundError(f'CIFAR-10 not found. Looked in, in this order:\n{lines}\nPass root= (the cifar10.npz '
-                             'file or its folder), set $EVODIFF_CIFAR10, or install torchvision on an online machine.')
+    return FileNotFoundError(
+        f'CIFAR-10 not found. Looked in, in this order:\n{lines}\nPass root= (the '
+        'cifar10.npz '
+        'file or its folder), set $EVODIFF_CIFAR10, or install torchvision on an '
+        'online machine.'
+    )
 
-def load_cifar10(split: str = 'train', root: str | os.PathLike | None = None, download: bool = True
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    "CIFAR-10 `split` ('train' or 'test') as (uint8 images (N, 32, 32, 3) HWC RGB, int64 labels (N,))."
-    if split not in ('train', 'test'): raise ValueError(f"load_cifar10: split must be 'train' or 'test', got {split!r}")
+
+def load_cifar10(
+    split: str = 'train', root: str | os.PathLike | None = None, download: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """CIFAR-10 `split` ('train' or 'test') as (uint8 images (N, 32, 32, 3) HWC RGB,
+    int64 labels (N,))."""
+    if split not in ('train', 'test'):
+        raise ValueError(
+            f"load_cifar10: split must be 'train' or 'test', got {split!r}"
+        )
     tried, path = [], None
     for origin, p in cifar10_locations(root):
         why = _readable(p)
-        if why is None: path = p; break
+        if why is None:
+            path = p
+            break
         tried.append(f'{p} ({origin}): {why}')
     explicit = root is not None or bool(os.environ.get('EVODIFF_CIFAR10'))
-    if path is None and download and not explicit: path = _download(tried)
-    if path is None: raise _not_found(tried)
+    if path is None and download and not explicit:
+        path = _download(tried)
+    if path is None:
+        raise _not_found(tried)
     key = (path.resolve(), split)
-    if key not in _loaded: _loaded[key] = (_read_npz if path.is_file() else _read_batches)(path, split)
+    if key not in _loaded:
+        _loaded[key] = (_read_npz if path.is_file() else _read_batches)(path, split)
     images, labels = _loaded[key]
     return images.copy(), labels.copy()
 
 # %% ../nbs/30_data.ipynb #c021
-def to_model_range(images: np.ndarray | torch.Tensor, dtype: torch.dtype = torch.float32,
-                   device: torch.device | str | None = None) -> torch.Tensor:
+def to_model_range(
+    images: np.ndarray | torch.Tensor,
+    dtype: torch.dtype = torch.float32,
+    device: torch.device | str | None = None,
+) -> torch.Tensor:
     "uint8 images (N, H, W, C) to floats (N, C, H, W) in [-1, 1], eq. (eq-model-range)."
     images = torch.as_tensor(images)
     if images.dtype != torch.uint8 or images.ndim != 4:
-        raise TypeError(f'to_model_range: expected uint8 images (N, H, W, C), got {images.dtype} {tuple(images.shape)}')
-    return (images.to(device=device, dtype=dtype) / 127.5 - 1).permute(0, 3, 1, 2).contiguous()
+        raise TypeError(
+            f'to_model_range: expected uint8 images (N, H, W, C), got {images.dtype} '
+            f'{tuple(images.shape)}'
+        )
+    return (
+        (images.to(device=device, dtype=dtype) / 127.5 - 1)
+        .permute(0, 3, 1, 2)
+        .contiguous()
+    )
+
 
 def from_model_range(x: torch.Tensor) -> np.ndarray:
-    "Floats (N, C, H, W) in [-1, 1] back to uint8 images (N, H, W, C), rounded and clipped."
-    if x.ndim != 4: raise ValueError(f'from_model_range: expected (N, C, H, W), got shape {tuple(x.shape)}')
+    """Floats (N, C, H, W) in [-1, 1] back to uint8 images (N, H, W, C), rounded and
+    clipped."""
+    if x.ndim != 4:
+        raise ValueError(
+            f'from_model_range: expected (N, C, H, W), got shape {tuple(x.shape)}'
+        )
     k = ((x.detach().double() + 1) * 127.5).round().clamp(0, 255)
     return k.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
 
 # %% ../nbs/30_data.ipynb #c024
-def stratified_subset(labels: np.ndarray | torch.Tensor, n: int, seed: int = 0) -> np.ndarray:
-    "Sorted indices of `n` items with class counts as equal as possible (differing by at most one), seeded."
+def stratified_subset(
+    labels: np.ndarray | torch.Tensor, n: int, seed: int = 0
+) -> np.ndarray:
+    """Sorted indices of `n` items with class counts as equal as possible (differing by
+    at most one), seeded."""
     labels = np.asarray(labels)
     classes, counts = np.unique(labels, return_counts=True)
     per_class = np.full(len(classes), n // len(classes))
     rng = np.random.default_rng(seed)
     per_class[rng.choice(len(classes), n % len(classes), replace=False)] += 1
     if n < 1 or (per_class > counts).any():
-        raise ValueError(f'stratified_subset: cannot take {n} items, {per_class.max()} per class, '
-                         f'from classes of sizes {counts.min()} to {counts.max()}')
-    picks = [rng.choice(np.flatnonzero(labels == c), k, replace=False) for c, k in zip(classes, per_class)]
+        raise ValueError(
+            f'stratified_subset: cannot take {n} items, {per_class.max()} per class, '
+            f'from classes of sizes {counts.min()} to {counts.max()}'
+        )
+    picks = [
+        rng.choice(np.flatnonzero(labels == c), k, replace=False)
+        for c, k in zip(classes, per_class)
+    ]
     return np.sort(np.concatenate(picks))
 
 # %% ../nbs/30_data.ipynb #c027
-def image_grid(images: np.ndarray, ncols: int, pad: int = 1, fill: int = 255) -> np.ndarray:
-    "Tile uint8 images (N, H, W, C) into one (rows*(H+pad)-pad, ncols*(W+pad)-pad, C) array, row by row."
+def image_grid(
+    images: np.ndarray, ncols: int, pad: int = 1, fill: int = 255
+) -> np.ndarray:
+    """Tile uint8 images (N, H, W, C) into one (rows*(H+pad)-pad, ncols*(W+pad)-pad, C)
+    array, row by row."""
     n, h, w, c = images.shape
     nrows = -(-n // ncols)
-    grid = np.full((nrows * (h + pad) - pad, ncols * (w + pad) - pad, c), fill, dtype=images.dtype)
+    grid = np.full(
+        (nrows * (h + pad) - pad, ncols * (w + pad) - pad, c), fill, dtype=images.dtype
+    )
     for i, image in enumerate(images):
         r, q = divmod(i, ncols)
-        grid[r * (h + pad):r * (h + pad) + h, q * (w + pad):q * (w + pad) + w] = image
+        grid[r * (h + pad) : r * (h + pad) + h, q * (w + pad) : q * (w + pad) + w] = (
+            image
+        )
     return grid
 
 # %% ../nbs/30_data.ipynb #png_c005
 def save_png(path: str | Path, image: np.ndarray) -> Path:
     "Write a uint8 image (H, W, 3) or (H, W) as a PNG file."
     image = np.ascontiguousarray(image)
-    if image.dtype != np.uint8 or image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] != 3):
-        raise ValueError(f'save_png: expected uint8 (H, W) or (H, W, 3), got {image.dtype} {image.shape}')
+    if (
+        image.dtype != np.uint8
+        or image.ndim not in (2, 3)
+        or (image.ndim == 3 and image.shape[2] != 3)
+    ):
+        raise ValueError(
+            f'save_png: expected uint8 (H, W) or (H, W, 3), got {image.dtype} '
+            f'{image.shape}'
+        )
     h, w = image.shape[:2]
     colour = 2 if image.ndim == 3 else 0
     rows = b''.join(b'\x00' + image[r].tobytes() for r in range(h))
-    chunk = lambda kind, data: struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
-    png = (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, colour, 0, 0, 0))
-           + chunk(b'IDAT', zlib.compress(rows, 9)) + chunk(b'IEND', b''))
+    chunk = lambda kind, data: (
+        struct.pack('>I', len(data))
+        + kind
+        + data
+        + struct.pack('>I', zlib.crc32(kind + data))
+    )
+    png = (
+        b'\x89PNG\r\n\x1a\n'
+        + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, colour, 0, 0, 0))
+        + chunk(b'IDAT', zlib.compress(rows, 9))
+        + chunk(b'IEND', b'')
+    )
     Path(path).write_bytes(png)
     return Path(path)

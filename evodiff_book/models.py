@@ -18,17 +18,25 @@ from .schedules import DiscreteVPSchedule, NoiseSchedule, ddpm_linear_betas
 
 # %% ../nbs/02_models.ipynb #c006
 def per_sample_sigma(sigma, x: torch.Tensor) -> torch.Tensor:
-    "`sigma` as a float64 tensor of shape (B,) on `x`'s device; a scalar is broadcast to the batch."
+    """`sigma` as a float64 tensor of shape (B,) on `x`'s device; a scalar is broadcast
+    to the batch."""
     sigma = torch.as_tensor(sigma, dtype=coef_dtype(x.device), device=x.device)
-    if sigma.ndim == 0: sigma = sigma.expand(x.shape[0])
+    if sigma.ndim == 0:
+        sigma = sigma.expand(x.shape[0])
     if sigma.shape != (x.shape[0],):
-        raise ValueError(f'sigma must hold one noise level per sample, shape ({x.shape[0]},) for x of shape '
-                         f'{tuple(x.shape)}; got shape {tuple(sigma.shape)}')
+        raise ValueError(
+            f'sigma must hold one noise level per sample, shape ({x.shape[0]},) for x '
+            'of shape '
+            f'{tuple(x.shape)}; got shape {tuple(sigma.shape)}'
+        )
     return sigma
 
+
 def _bcast(c: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    "A per-sample float64 coefficient (B,), shaped to broadcast against `x` and rounded to its dtype."
+    """A per-sample float64 coefficient (B,), shaped to broadcast against `x` and
+    rounded to its dtype."""
     return append_dims(c, x.ndim).to(x.dtype)
+
 
 def _time_dtype(x: torch.Tensor) -> torch.dtype:
     "The dtype of time inputs given to a network: x's dtype, but at least float32."
@@ -39,30 +47,42 @@ def eps_prediction(alpha, sigma):
     "x0 = (x_t - sigma eps) / alpha: coefficients (c_x, c_out) of eq. (predictions)."
     return 1 / alpha, -sigma / alpha
 
+
 def x0_prediction(alpha, sigma):
     "x0 = F: coefficients (c_x, c_out) of eq. (predictions)."
     return 0 * alpha, 0 * alpha + 1
 
+
 def v_prediction(alpha, sigma):
-    "x0 = (alpha x_t - sigma v) / (alpha^2 + sigma^2), with v = alpha eps - sigma x0: eq. (predictions)."
+    """x0 = (alpha x_t - sigma v) / (alpha^2 + sigma^2), with v = alpha eps - sigma x0:
+    eq. (predictions)."""
     norm = alpha**2 + sigma**2
     return alpha / norm, -sigma / norm
 
+
 def score_prediction(alpha, sigma):
-    "x0 = (x_t + sigma^2 score) / alpha (Tweedie), the score taken in x_t: eq. (predictions)."
+    """x0 = (x_t + sigma^2 score) / alpha (Tweedie), the score taken in x_t: eq.
+    (predictions)."""
     return 1 / alpha, sigma**2 / alpha
 
 # %% ../nbs/02_models.ipynb #c013
 @dataclass
 class ScheduleDenoiser:
-    "Denoiser `(x, sigma) -> x0` from `model(x_t, time, **extra_args)` trained on `schedule`, eq. (adapter)."
+    """Denoiser `(x, sigma) -> x0` from `model(x_t, time, **extra_args)` trained on
+    `schedule`, eq. (adapter)."""
+
     model: Callable
     schedule: NoiseSchedule
-    prediction: Callable = eps_prediction  # (alpha, sigma) -> (c_x, c_out), eq. (predictions)
-    time_input: Callable | None = None     # t -> the model's time argument; default: schedule.timestep, else t
+    prediction: Callable = (
+        eps_prediction  # (alpha, sigma) -> (c_x, c_out), eq. (predictions)
+    )
+    time_input: Callable | None = (
+        None  # t -> the model's time argument; default: schedule.timestep, else t
+    )
 
     def model_time(self, t: torch.Tensor) -> torch.Tensor:
-        if self.time_input is not None: return self.time_input(t)
+        if self.time_input is not None:
+            return self.time_input(t)
         return self.schedule.timestep(t) if hasattr(self.schedule, 'timestep') else t
 
     def __call__(self, x: torch.Tensor, sigma, **extra_args) -> torch.Tensor:
@@ -70,18 +90,25 @@ class ScheduleDenoiser:
         t = self.schedule.t_of_edm_sigma(sigma)
         alpha = self.schedule.alpha(t)
         c_x, c_out = self.prediction(alpha, alpha * sigma)
-        out = self.model(x * _bcast(alpha, x), self.model_time(t).to(_time_dtype(x)), **extra_args)
+        out = self.model(
+            x * _bcast(alpha, x), self.model_time(t).to(_time_dtype(x)), **extra_args
+        )
         return x * _bcast(c_x * alpha, x) + out.to(x.dtype) * _bcast(c_out, x)
 
     @property
-    def sigma_min(self) -> float: return self.schedule.sigma_min
+    def sigma_min(self) -> float:
+        return self.schedule.sigma_min
+
     @property
-    def sigma_max(self) -> float: return self.schedule.sigma_max
+    def sigma_max(self) -> float:
+        return self.schedule.sigma_max
 
 # %% ../nbs/02_models.ipynb #c020
 @dataclass
 class EDMPrecond:
-    "EDM's preconditioned denoiser around a raw network net(c_in x, c_noise, **extra_args), eq. (edm-precond)."
+    """EDM's preconditioned denoiser around a raw network net(c_in x, c_noise,
+    **extra_args), eq. (edm-precond)."""
+
     net: Callable
     sigma_data: float = 0.5
     sigma_min: float = 0.002
@@ -90,7 +117,11 @@ class EDMPrecond:
     def __call__(self, x: torch.Tensor, sigma, **extra_args) -> torch.Tensor:
         sigma = per_sample_sigma(sigma, x)
         norm = (sigma**2 + self.sigma_data**2).sqrt()
-        c_skip, c_out, c_in = self.sigma_data**2 / norm**2, sigma * self.sigma_data / norm, 1 / norm
+        c_skip, c_out, c_in = (
+            self.sigma_data**2 / norm**2,
+            sigma * self.sigma_data / norm,
+            1 / norm,
+        )
         c_noise = sigma.log() / 4
         out = self.net(x * _bcast(c_in, x), c_noise.to(_time_dtype(x)), **extra_args)
         return x * _bcast(c_skip, x) + out.to(x.dtype) * _bcast(c_out, x)
@@ -98,7 +129,9 @@ class EDMPrecond:
 # %% ../nbs/02_models.ipynb #c026
 @dataclass
 class CFGDenoiser:
-    "Classifier-free guidance, D_null + scale (D_cond - D_null), in one batched call: eq. (cfg)."
+    """Classifier-free guidance, D_null + scale (D_cond - D_null), in one batched call:
+    eq. (cfg)."""
+
     denoiser: Callable
     scale: float
     null_label: object
@@ -106,19 +139,30 @@ class CFGDenoiser:
 
     def __call__(self, x: torch.Tensor, sigma, **extra_args) -> torch.Tensor:
         if self.cond_key not in extra_args:
-            raise ValueError(f'CFGDenoiser: pass the condition as the keyword argument {self.cond_key!r}')
+            raise ValueError(
+                f'CFGDenoiser: pass the condition as the keyword argument '
+                f'{self.cond_key!r}'
+            )
         cond = torch.as_tensor(extra_args.pop(self.cond_key), device=x.device)
-        null = torch.as_tensor(self.null_label, dtype=cond.dtype, device=x.device).expand_as(cond)
+        null = torch.as_tensor(
+            self.null_label, dtype=cond.dtype, device=x.device
+        ).expand_as(cond)
         sigma = per_sample_sigma(sigma, x)
-        both = self.denoiser(torch.cat([x, x]), torch.cat([sigma, sigma]),
-                             **{self.cond_key: torch.cat([cond, null])}, **extra_args)
+        both = self.denoiser(
+            torch.cat([x, x]),
+            torch.cat([sigma, sigma]),
+            **{self.cond_key: torch.cat([cond, null])},
+            **extra_args,
+        )
         denoised_cond, denoised_null = both.chunk(2)
         return denoised_null + self.scale * (denoised_cond - denoised_null)
 
 # %% ../nbs/02_models.ipynb #c028
 @dataclass
 class CountingDenoiser:
-    "Count a denoiser's calls in `.nfe` (a batched call is 1 NFE); optionally record each call's sigmas."
+    """Count a denoiser's calls in `.nfe` (a batched call is 1 NFE); optionally record
+    each call's sigmas."""
+
     denoiser: Callable
     record_sigmas: bool = False
     nfe: int = 0
@@ -126,7 +170,8 @@ class CountingDenoiser:
 
     def __call__(self, x: torch.Tensor, sigma, **extra_args) -> torch.Tensor:
         self.nfe += 1
-        if self.record_sigmas: self.sigmas.append(per_sample_sigma(sigma, x).detach().cpu().clone())
+        if self.record_sigmas:
+            self.sigmas.append(per_sample_sigma(sigma, x).detach().cpu().clone())
         return self.denoiser(x, sigma, **extra_args)
 
     def reset(self) -> None:
@@ -134,42 +179,74 @@ class CountingDenoiser:
         self.sigmas.clear()
 
 # %% ../nbs/02_models.ipynb #c032
-_DIFFUSERS_PREDICTIONS = dict(epsilon=eps_prediction, sample=x0_prediction, v_prediction=v_prediction)
+_DIFFUSERS_PREDICTIONS = dict(
+    epsilon=eps_prediction, sample=x0_prediction, v_prediction=v_prediction
+)
+
 
 def _config_dict(config) -> dict:
-    "A diffusers scheduler, its `.config`, or a plain dict (as read from scheduler_config.json), as a dict."
+    """A diffusers scheduler, its `.config`, or a plain dict (as read from
+    scheduler_config.json), as a dict."""
     return dict(getattr(config, 'config', config))
 
+
 def _cosine_betas(num_steps: int, max_beta: float = 0.999) -> torch.Tensor:
-    "Nichol & Dhariwal's discrete cosine betas, clipped at `max_beta` (diffusers' squaredcos_cap_v2)."
+    """Nichol & Dhariwal's discrete cosine betas, clipped at `max_beta` (diffusers'
+    squaredcos_cap_v2)."""
     t = torch.arange(num_steps + 1, dtype=torch.float64) / num_steps
     alpha_bar = torch.cos((t + 0.008) / 1.008 * math.pi / 2) ** 2
     return (1 - alpha_bar[1:] / alpha_bar[:-1]).clamp(max=max_beta)
+
 
 def schedule_from_diffusers(config) -> DiscreteVPSchedule:
     "The DiscreteVPSchedule of a diffusers DDPM-style scheduler config."
     cfg = _config_dict(config)
     if cfg.get('rescale_betas_zero_snr'):
-        raise ValueError('zero terminal SNR (alpha = 0 at the last step) has no finite EDM sigma_max')
+        raise ValueError(
+            'zero terminal SNR (alpha = 0 at the last step) has no finite EDM sigma_max'
+        )
     if cfg.get('trained_betas') is not None:
-        return DiscreteVPSchedule(torch.as_tensor(cfg['trained_betas'], dtype=torch.float64))
-    n = int(cfg.get('num_train_timesteps', cfg.get('timesteps', 1000)))   # 'timesteps': the older key
+        return DiscreteVPSchedule(
+            torch.as_tensor(cfg['trained_betas'], dtype=torch.float64)
+        )
+    n = int(
+        cfg.get('num_train_timesteps', cfg.get('timesteps', 1000))
+    )  # 'timesteps': the older key
     beta_start, beta_end = cfg.get('beta_start', 1e-4), cfg.get('beta_end', 0.02)
     kind = cfg.get('beta_schedule', 'linear')
-    if kind == 'linear': betas = ddpm_linear_betas(n, beta_start, beta_end)
-    elif kind == 'scaled_linear': betas = ddpm_linear_betas(n, beta_start**0.5, beta_end**0.5) ** 2
-    elif kind == 'squaredcos_cap_v2': betas = _cosine_betas(n)
-    else: raise ValueError(f'beta_schedule {kind!r} is not supported (linear, scaled_linear, squaredcos_cap_v2)')
+    if kind == 'linear':
+        betas = ddpm_linear_betas(n, beta_start, beta_end)
+    elif kind == 'scaled_linear':
+        betas = ddpm_linear_betas(n, beta_start**0.5, beta_end**0.5) ** 2
+    elif kind == 'squaredcos_cap_v2':
+        betas = _cosine_betas(n)
+    else:
+        raise ValueError(
+            f'beta_schedule {kind!r} is not supported (linear, scaled_linear, '
+            'squaredcos_cap_v2)'
+        )
     return DiscreteVPSchedule(betas)
 
-def from_diffusers_unet(unet, scheduler_config, nearest_timestep: bool = False) -> ScheduleDenoiser:
-    "Denoiser from a diffusers UNet2DModel and its DDPM scheduler config (e.g. google/ddpm-cifar10-32)."
+
+def from_diffusers_unet(
+    unet, scheduler_config, nearest_timestep: bool = False
+) -> ScheduleDenoiser:
+    """Denoiser from a diffusers UNet2DModel and its DDPM scheduler config (e.g.
+    google/ddpm-cifar10-32)."""
     cfg = _config_dict(scheduler_config)
     kind = cfg.get('prediction_type', 'epsilon')
     if kind not in _DIFFUSERS_PREDICTIONS:
-        raise ValueError(f'prediction_type {kind!r} is not one of {list(_DIFFUSERS_PREDICTIONS)}')
+        raise ValueError(
+            f'prediction_type {kind!r} is not one of {list(_DIFFUSERS_PREDICTIONS)}'
+        )
     schedule = schedule_from_diffusers(cfg)
+
     def model(x_t, timestep, **extra_args):
         return unet(x_t.to(unet.dtype), timestep, **extra_args, return_dict=False)[0]
-    return ScheduleDenoiser(model, schedule, _DIFFUSERS_PREDICTIONS[kind],
-                            time_input=schedule.nearest_timestep if nearest_timestep else schedule.timestep)
+
+    return ScheduleDenoiser(
+        model,
+        schedule,
+        _DIFFUSERS_PREDICTIONS[kind],
+        time_input=schedule.nearest_timestep if nearest_timestep else schedule.timestep,
+    )

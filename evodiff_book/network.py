@@ -16,123 +16,284 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import command, positive_int, provenance, results_folder, writable_dir
+from evodiff_book.core import (
+    command,
+    positive_int,
+    provenance,
+    results_folder,
+    writable_dir,
+)
 from .experiments import SolverSpec, sample_batch
 
 # %% ../nbs/34_network.ipynb #c005
-TARGET_IMAGES = 3_000_000     # the training issue's budget for the CPU network
+TARGET_IMAGES = 3_000_000  # the training issue's budget for the CPU network
+
 
 def loss_at(evals: list, images: int) -> dict | None:
-    "The last held-out measurement made at or before `images` training images (None if there is none)."
+    """The last held-out measurement made at or before `images` training images (None if
+    there is none)."""
     before = [e for e in evals if e['images_seen'] <= images]
     return max(before, key=lambda e: e['images_seen']) if before else None
 
-def stop_rule(evals: list, images_seen: int, target: int = TARGET_IMAGES, window: int = 1_000_000,
-              min_gain: float = 0.01) -> dict:
-    "Stop at `target` images, or earlier once the held-out loss improved by less than `min_gain` over `window` images."
+
+def stop_rule(
+    evals: list,
+    images_seen: int,
+    target: int = TARGET_IMAGES,
+    window: int = 1_000_000,
+    min_gain: float = 0.01,
+) -> dict:
+    """Stop at `target` images, or earlier once the held-out loss improved by less than
+    `min_gain` over `window` images."""
     now, then = loss_at(evals, images_seen), loss_at(evals, images_seen - window)
-    gain = None if now is None or then is None else 1 - now['ema_loss'] / then['ema_loss']
-    if images_seen >= target: reason = f'reached {target:,} images'
-    elif gain is not None and gain < min_gain: reason = f'plateau: held-out loss improved {100 * gain:.2f} % over the last {window:,} images'
-    else: reason = None
-    return dict(stop=reason is not None, reason=reason or 'keep training', gain=gain,
-                window=None if then is None else [then['images_seen'], now['images_seen']])
+    gain = (
+        None if now is None or then is None else 1 - now['ema_loss'] / then['ema_loss']
+    )
+    if images_seen >= target:
+        reason = f'reached {target:,} images'
+    elif gain is not None and gain < min_gain:
+        reason = (
+            f'plateau: held-out loss improved {100 * gain:.2f} % '
+            f'over the last {window:,} images'
+        )
+    else:
+        reason = None
+    return dict(
+        stop=reason is not None,
+        reason=reason or 'keep training',
+        gain=gain,
+        window=None if then is None else [then['images_seen'], now['images_seen']],
+    )
 
 # %% ../nbs/34_network.ipynb #c008
-GRID_SPEC, GRID_NFE = SolverSpec('dpmpp_3m', label='DPM-Solver++(3M)'), 50   # converged: see the floor below
-CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
+GRID_SPEC, GRID_NFE = (
+    SolverSpec('dpmpp_3m', label='DPM-Solver++(3M)'),
+    50,
+)  # converged: see the floor below
+CIFAR10_CLASSES = (
+    'airplane',
+    'automobile',
+    'bird',
+    'cat',
+    'deer',
+    'dog',
+    'frog',
+    'horse',
+    'ship',
+    'truck',
+)
+
 
 @torch.no_grad()
-def sample_grids(denoiser, spec: SolverSpec = GRID_SPEC, nfe: int = GRID_NFE, per_row: int = 10, seed: int = 0,
-                 batch: int = 100, device=None) -> dict:
-    "uint8 samples (N, H, W, C): `conditional` has one row per class (the same seeds in every row), `unconditional` as many."
+def sample_grids(
+    denoiser,
+    spec: SolverSpec = GRID_SPEC,
+    nfe: int = GRID_NFE,
+    per_row: int = 10,
+    seed: int = 0,
+    batch: int = 100,
+    device=None,
+) -> dict:
+    """uint8 samples (N, H, W, C): `conditional` has one row per class (the same seeds
+    in every row), `unconditional` as many."""
     from evodiff_book.data import from_model_range
+
     n_classes = denoiser.config.num_classes
-    if not n_classes: raise ValueError('sample_grids: the network is unconditional (num_classes=0); it has no class rows')
+    if not n_classes:
+        raise ValueError(
+            'sample_grids: the network is unconditional (num_classes=0); it has no '
+            'class rows'
+        )
     seeds = [seed + j for _ in range(n_classes) for j in range(per_row)]
     labels = torch.arange(n_classes, device=device).repeat_interleave(per_row)
-    run = lambda s, extra: np.concatenate([from_model_range(sample_batch(
-        denoiser, spec, nfe, s[i:i + batch], device=device, extra_args={k: v[i:i + batch] for k, v in extra.items()}))
-        for i in range(0, len(s), batch)])
-    return dict(conditional=run(seeds, dict(class_labels=labels)),
-                unconditional=run(list(range(seed, seed + len(seeds))), {}))
+    run = lambda s, extra: np.concatenate(
+        [
+            from_model_range(
+                sample_batch(
+                    denoiser,
+                    spec,
+                    nfe,
+                    s[i : i + batch],
+                    device=device,
+                    extra_args={k: v[i : i + batch] for k, v in extra.items()},
+                )
+            )
+            for i in range(0, len(s), batch)
+        ]
+    )
+    return dict(
+        conditional=run(seeds, dict(class_labels=labels)),
+        unconditional=run(list(range(seed, seed + len(seeds))), {}),
+    )
 
 # %% ../nbs/34_network.ipynb #c011
-def measure_grids(checkpoint, results_dir=None, nfe: int = GRID_NFE, device=None) -> dict:
-    "Sample the two 10x10 grids from `checkpoint`, write them as PNGs and `network_grids.json` (with provenance)."
+def measure_grids(
+    checkpoint, results_dir=None, nfe: int = GRID_NFE, device=None
+) -> dict:
+    """Sample the two 10x10 grids from `checkpoint`, write them as PNGs and
+    `network_grids.json` (with provenance)."""
     from evodiff_book.data import image_grid, save_png
     from evodiff_book.trained import checkpoint_id
     from evodiff_book.unet import load_model_card, load_pretrained
+
     out, t0 = results_folder(results_dir), time.perf_counter()
     net, card = load_pretrained(checkpoint, device=device), load_model_card(checkpoint)
     grids = sample_grids(net, nfe=nfe, device=device)
     out.mkdir(parents=True, exist_ok=True)
-    files = {k: save_png(out / f'network_grid_{k}.png', image_grid(v, ncols=10)).name for k, v in grids.items()}
-    record = dict(name='network_grids', files=files, solver=GRID_SPEC.name, nfe=nfe, seeds='0-9 in every row (conditional), 0-99 (unconditional)',
-                  checkpoint_id=checkpoint_id(checkpoint), images_seen=card.get('images_seen'),
-                  seconds=round(time.perf_counter() - t0, 1), **provenance(device))
+    files = {
+        k: save_png(out / f'network_grid_{k}.png', image_grid(v, ncols=10)).name
+        for k, v in grids.items()
+    }
+    record = dict(
+        name='network_grids',
+        files=files,
+        solver=GRID_SPEC.name,
+        nfe=nfe,
+        seeds='0-9 in every row (conditional), 0-99 (unconditional)',
+        checkpoint_id=checkpoint_id(checkpoint),
+        images_seen=card.get('images_seen'),
+        seconds=round(time.perf_counter() - t0, 1),
+        **provenance(device),
+    )
     (out / 'network_grids.json').write_text(json.dumps(record, indent=1) + '\n')
     return record
 
 # %% ../nbs/34_network.ipynb #c013
-FLOOR_CHECK, FLOOR_FINAL = ('network_floor_n2000', 2000, (50, 100)), ('network_floor_n10k', 10_000, (50,))
+FLOOR_CHECK, FLOOR_FINAL = (
+    ('network_floor_n2000', 2000, (50, 100)),
+    ('network_floor_n10k', 10_000, (50,)),
+)
 DTYPES = {'float32': torch.float32, 'bfloat16': torch.bfloat16}
 
+
 def model_description(checkpoint, dtype: torch.dtype = torch.float32) -> str:
-    "How a sweep names the weights it measured (as `python -m evodiff_book sweep` does), and their precision."
+    """How a sweep names the weights it measured (as `python -m evodiff_book sweep`
+    does), and their precision."""
     from evodiff_book.unet import load_model_card
+
     card = load_model_card(checkpoint)
-    return (f"UNet, {card.get('parameters')} parameters, {card.get('steps')} steps, {card.get('images_seen')} images seen, "
-            f"weights sha256 {card['files'][0]['sha256'][:12]}" + ('' if dtype == torch.float32 else f', {dtype}'))
+    return (
+        f"UNet, {card.get('parameters')} parameters, {card.get('steps')} steps, "
+        f"{card.get('images_seen')} images seen, "
+        f"weights sha256 {card['files'][0]['sha256'][:12]}"
+        + ('' if dtype == torch.float32 else f', {dtype}')
+    )
+
 
 class Autocast:
-    "A denoiser run under autocast to `dtype` (weights stay fp32; the output comes back in the input's dtype)."
-    def __init__(self, net, dtype: torch.dtype = torch.bfloat16): self.net, self.dtype, self.config = net, dtype, net.config
+    """A denoiser run under autocast to `dtype` (weights stay fp32; the output comes
+    back in the input's dtype)."""
+
+    def __init__(self, net, dtype: torch.dtype = torch.bfloat16):
+        self.net, self.dtype, self.config = net, dtype, net.config
+
     def __call__(self, x, sigma, **kwargs):
-        with torch.autocast(x.device.type, dtype=self.dtype): return self.net(x, sigma, **kwargs).to(x.dtype)
+        with torch.autocast(x.device.type, dtype=self.dtype):
+            return self.net(x, sigma, **kwargs).to(x.dtype)
+
 
 def floor_name(name: str, dtype: torch.dtype) -> str:
     "The results name of a floor run in `dtype` (fp32 runs keep the plain name)."
-    return name if dtype == torch.float32 else f"{name}_{str(dtype).removeprefix('torch.')}"
+    return (
+        name
+        if dtype == torch.float32
+        else f"{name}_{str(dtype).removeprefix('torch.')}"
+    )
 
-def measure_floor(checkpoint, results_dir=None, device=None, runs=(FLOOR_CHECK, FLOOR_FINAL), features=None,
-                  ref_stats=None, batch: int = 500, max_minutes: float | None = None,
-                  dtype: torch.dtype = torch.float32) -> list[dict]:
-    "The FID floor: DPM-Solver++(3M) at NFE 50 and 100 on 2,000 samples, then NFE 50 on 10,000 (resumable).\n\n"
-    "With `dtype` bf16 (autocast), the fp32 FID at NFE 50 of the first run is measured too, to compare."
+
+def measure_floor(
+    checkpoint,
+    results_dir=None,
+    device=None,
+    runs=(FLOOR_CHECK, FLOOR_FINAL),
+    features=None,
+    ref_stats=None,
+    batch: int = 500,
+    max_minutes: float | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> list[dict]:
+    """The FID floor: DPM-Solver++(3M) at NFE 50 and 100 on 2,000 samples, then NFE 50
+    on 10,000 (resumable). With `dtype` bf16 (autocast), the fp32 FID at NFE 50 of the
+    first run is measured too, to compare."""
     from evodiff_book.fid import default_reference
     from evodiff_book.fid_sweep import fid_sweep
     from evodiff_book.unet import load_pretrained
+
     out, t0, done = results_folder(results_dir), time.perf_counter(), []
     plan = [(name, n, nfes, dtype) for name, n, nfes in runs]
-    if dtype != torch.float32: plan.append((runs[0][0], runs[0][1], runs[0][2][:1], torch.float32))
+    if dtype != torch.float32:
+        plan.append((runs[0][0], runs[0][1], runs[0][2][:1], torch.float32))
     for name, n, nfes, dt in plan:
         net = load_pretrained(checkpoint, device=device)
-        if dt != torch.float32: net = Autocast(net, dt)
-        left = None if max_minutes is None else max_minutes - (time.perf_counter() - t0) / 60
-        done.append(fid_sweep(net, [GRID_SPEC], list(nfes), n, ref_stats=ref_stats or default_reference(), batch=batch,
-                               device=device, name=floor_name(name, dt), results_dir=out, n_recon=0, features=features,
-                               model=model_description(checkpoint, dt), max_minutes=left, cache_dir=None))
+        if dt != torch.float32:
+            net = Autocast(net, dt)
+        left = (
+            None
+            if max_minutes is None
+            else max_minutes - (time.perf_counter() - t0) / 60
+        )
+        done.append(
+            fid_sweep(
+                net,
+                [GRID_SPEC],
+                list(nfes),
+                n,
+                ref_stats=ref_stats or default_reference(),
+                batch=batch,
+                device=device,
+                name=floor_name(name, dt),
+                results_dir=out,
+                n_recon=0,
+                features=features,
+                model=model_description(checkpoint, dt),
+                max_minutes=left,
+                cache_dir=None,
+            )
+        )
     return done
 
 # %% ../nbs/34_network.ipynb #c015
-def floor_summary(checkpoint, results_dir=None, runs=(FLOOR_CHECK, FLOOR_FINAL), dtype: torch.dtype = torch.float32,
-                  tolerance: float = 0.01) -> dict:
-    "FIDs of the floor runs in `dtype`, whether their first NFE is converged (within `tolerance` of the second), on\n"
-    "which weights, and (for bf16) how far its FID at the first NFE is from fp32's."
+def floor_summary(
+    checkpoint,
+    results_dir=None,
+    runs=(FLOOR_CHECK, FLOOR_FINAL),
+    dtype: torch.dtype = torch.float32,
+    tolerance: float = 0.01,
+) -> dict:
+    """FIDs of the floor runs in `dtype`, whether their first NFE is converged (within
+    `tolerance` of the second), on which weights, and (for bf16) how far its FID at the
+    first NFE is from fp32's."""
     from evodiff_book.experiments import load_results
+
     def read(name, dt):
-        try: r = load_results(floor_name(name, dt), results_folder(results_dir))
-        except FileNotFoundError: return None
-        return dict(fid={rec['nfe']: rec['fid'] for rec in r['records']}, n=r['protocol']['n_samples'],
-                    model=r['protocol']['model'], **{k: r['provenance'].get(k) for k in ('date', 'machine', 'commit')},
-                    seconds=round(sum(rec['sample_seconds'] + rec['feature_seconds'] for rec in r['records'])))
+        try:
+            r = load_results(floor_name(name, dt), results_folder(results_dir))
+        except FileNotFoundError:
+            return None
+        return dict(
+            fid={rec['nfe']: rec['fid'] for rec in r['records']},
+            n=r['protocol']['n_samples'],
+            model=r['protocol']['model'],
+            **{k: r['provenance'].get(k) for k in ('date', 'machine', 'commit')},
+            seconds=round(
+                sum(
+                    rec['sample_seconds'] + rec['feature_seconds']
+                    for rec in r['records']
+                )
+            ),
+        )
+
     summary = dict(same_weights=None, dtype=str(dtype).removeprefix('torch.'))
     for key, (name, _, _) in zip(('check', 'final'), runs):
-        if (found := read(name, dtype)) is None: continue
+        if (found := read(name, dtype)) is None:
+            continue
         summary[key] = found
         same = found['model'] == model_description(checkpoint, dtype)
-        summary['same_weights'] = same if summary['same_weights'] is None else summary['same_weights'] and same
+        summary['same_weights'] = (
+            same
+            if summary['same_weights'] is None
+            else summary['same_weights'] and same
+        )
     low, high = runs[0][2][:2] if len(runs[0][2]) > 1 else (runs[0][2][0], None)
     fid = summary.get('check', {}).get('fid', {})
     if low in fid and high in fid:
@@ -140,61 +301,137 @@ def floor_summary(checkpoint, results_dir=None, runs=(FLOOR_CHECK, FLOOR_FINAL),
         summary['converged'] = summary['relative_change'] < tolerance
     fp32 = read(runs[0][0], torch.float32) if dtype != torch.float32 else None
     if fp32 and low in fp32['fid'] and low in fid:
-        summary['relative_change_vs_fp32'] = abs(fid[low] - fp32['fid'][low]) / fp32['fid'][low]
+        summary['relative_change_vs_fp32'] = (
+            abs(fid[low] - fp32['fid'][low]) / fp32['fid'][low]
+        )
     return summary
 
 # %% ../nbs/34_network.ipynb #c018
-def build_parser(prog: str = 'python -m evodiff_book.network') -> argparse.ArgumentParser:
+def build_parser(
+    prog: str = 'python -m evodiff_book.network',
+) -> argparse.ArgumentParser:
     "The command line of `python -m evodiff_book network`."
-    p = argparse.ArgumentParser(prog=prog, description="What the book's network can do: "
-                                'sample grids and its FID floor, written to results/ with provenance.')
-    p.add_argument('what', choices=('grids', 'floor'), help='grids: the two 10x10 grids; floor: the FID floor (resumable)')
-    p.add_argument('--checkpoint', default=None, help='the network (default: checkpoints/cifar10)')
-    p.add_argument('--results-dir', default=None, help="default: the repository's results/")
-    p.add_argument('--device', default=None, help='cpu or cuda (default: CUDA when available)')
-    p.add_argument('--threads', type=positive_int, default=None, help='CPU threads for torch')
-    p.add_argument('--max-minutes', type=float, default=None, help='floor: stop before a cell that would end after this')
-    p.add_argument('--dtype', choices=sorted(DTYPES), default='float32',
-                   help='floor: network precision (bfloat16 also measures fp32 at NFE 50 on 2,000 samples to compare)')
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description="What the book's network can do: "
+        'sample grids and its FID floor, written to results/ with provenance.',
+    )
+    p.add_argument(
+        'what',
+        choices=('grids', 'floor'),
+        help='grids: the two 10x10 grids; floor: the FID floor (resumable)',
+    )
+    p.add_argument(
+        '--checkpoint', default=None, help='the network (default: checkpoints/cifar10)'
+    )
+    p.add_argument(
+        '--results-dir', default=None, help="default: the repository's results/"
+    )
+    p.add_argument(
+        '--device', default=None, help='cpu or cuda (default: CUDA when available)'
+    )
+    p.add_argument(
+        '--threads', type=positive_int, default=None, help='CPU threads for torch'
+    )
+    p.add_argument(
+        '--max-minutes',
+        type=float,
+        default=None,
+        help='floor: stop before a cell that would end after this',
+    )
+    p.add_argument(
+        '--dtype',
+        choices=sorted(DTYPES),
+        default='float32',
+        help='floor: network precision (bfloat16 also measures fp32 at NFE 50 on 2,000 '
+        'samples to compare)',
+    )
     return p
+
 
 @command('python -m evodiff_book.network')
 def main(argv=None, prog=None):
     "Entry point of `python -m evodiff_book network`."
     from evodiff_book.unet import default_checkpoint, load_model_card
+
     a = build_parser(prog).parse_args(argv)
-    if a.threads: torch.set_num_threads(a.threads)
+    if a.threads:
+        torch.set_num_threads(a.threads)
     checkpoint = Path(a.checkpoint) if a.checkpoint else default_checkpoint()
-    load_model_card(checkpoint)                                    # a missing or damaged folder stops here
-    if a.results_dir: writable_dir(a.results_dir, '--results-dir')
-    if a.what == 'grids': print(json.dumps(measure_grids(checkpoint, a.results_dir, device=a.device), indent=1))
+    load_model_card(checkpoint)  # a missing or damaged folder stops here
+    if a.results_dir:
+        writable_dir(a.results_dir, '--results-dir')
+    if a.what == 'grids':
+        print(
+            json.dumps(
+                measure_grids(checkpoint, a.results_dir, device=a.device), indent=1
+            )
+        )
     else:
-        measure_floor(checkpoint, a.results_dir, device=a.device, max_minutes=a.max_minutes, dtype=DTYPES[a.dtype])
-        print(json.dumps(floor_summary(checkpoint, a.results_dir, dtype=DTYPES[a.dtype]), indent=1))
+        measure_floor(
+            checkpoint,
+            a.results_dir,
+            device=a.device,
+            max_minutes=a.max_minutes,
+            dtype=DTYPES[a.dtype],
+        )
+        print(
+            json.dumps(
+                floor_summary(checkpoint, a.results_dir, dtype=DTYPES[a.dtype]),
+                indent=1,
+            )
+        )
 
 # %% ../nbs/34_network.ipynb #c021
 def runs_table(card: dict) -> str:
     "A Markdown table of the training runs recorded in a model card."
-    lines = ['| run | images | seconds | img/s | processor | precision | started | note |', '|---|---|---|---|---|---|---|---|']
+    lines = [
+        '| run | images | seconds | img/s | processor | precision | started | note |',
+        '|---|---|---|---|---|---|---|---|',
+    ]
     for i, r in enumerate(card.get('runs') or [], 1):
-        precision = r.get('precision', '?') + (', channels-last' if r.get('channels_last') else '')
-        lines.append(f"| {i} | {r['start_images']:,} → {r.get('end_images', r['start_images']):,} | {r.get('seconds', 0):,.0f} "
-                     f"| {r.get('images_per_second', '–')} | {r.get('processor') or r.get('machine', '?')} | {precision} "
-                     f"| {r.get('date', '–')} | {r.get('note', '')} |")
+        precision = r.get('precision', '?') + (
+            ', channels-last' if r.get('channels_last') else ''
+        )
+        lines.append(
+            f"| {i} | {r['start_images']:,} → "
+            f"{r.get('end_images', r['start_images']):,} | {r.get('seconds', 0):,.0f} "
+            f"| {r.get('images_per_second', '–')} | "
+            f"{r.get('processor') or r.get('machine', '?')} | {precision} "
+            f"| {r.get('date', '–')} | {r.get('note', '')} |"
+        )
     return '\n'.join(lines)
 
+
 def plot_training(card: dict, ax=None):
-    "The binned training loss and the EMA network's held-out loss against images seen; Adam restarts dotted."
+    """The binned training loss and the EMA network's held-out loss against images seen;
+    Adam restarts dotted."""
     import matplotlib.pyplot as plt
+
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     curve, batch = card['loss_curve'], card['train_config']['batch_size']
-    ax.plot(np.array(curve['step']) * batch, curve['loss'], lw=1, alpha=.8, label='training loss (binned)')
+    ax.plot(
+        np.array(curve['step']) * batch,
+        curve['loss'],
+        lw=1,
+        alpha=0.8,
+        label='training loss (binned)',
+    )
     held = card.get('held_out_loss') or []
-    if held: ax.plot([e['images_seen'] for e in held], [e['ema_loss'] for e in held], 'o-', label='held-out loss (EMA)')
-    for r in card.get('adam_restarts') or []: ax.axvline(r, ls=':', c='gray', lw=1)
-    ax.set(xlabel='training images seen', ylabel='EDM loss', yscale='log'); ax.legend(fontsize=8)
+    if held:
+        ax.plot(
+            [e['images_seen'] for e in held],
+            [e['ema_loss'] for e in held],
+            'o-',
+            label='held-out loss (EMA)',
+        )
+    for r in card.get('adam_restarts') or []:
+        ax.axvline(r, ls=':', c='gray', lw=1)
+    ax.set(xlabel='training images seen', ylabel='EDM loss', yscale='log')
+    ax.legend(fontsize=8)
     return ax
 
 # %% ../nbs/34_network.ipynb #c019
 #| eval: false
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    main()

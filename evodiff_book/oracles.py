@@ -19,65 +19,95 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import append_dims, coef_dtype, default_device, randn_per_sample, reduction_dtype
+from evodiff_book.core import (
+    append_dims,
+    coef_dtype,
+    default_device,
+    randn_per_sample,
+    reduction_dtype,
+)
 from .data import cache_dir, load_cifar10, stratified_subset, to_model_range
 
 # %% ../nbs/03_oracles.ipynb #c006
 def _sigma_batch(sigma, x: torch.Tensor) -> torch.Tensor:
-    "`sigma` as a float64 tensor of shape (B,) on the device of `x` (a scalar is broadcast to the batch)."
+    """`sigma` as a float64 tensor of shape (B,) on the device of `x` (a scalar is
+    broadcast to the batch)."""
     sigma = torch.as_tensor(sigma, dtype=coef_dtype(x.device), device=x.device)
-    if sigma.ndim == 0: sigma = sigma.expand(x.shape[0])
+    if sigma.ndim == 0:
+        sigma = sigma.expand(x.shape[0])
     if sigma.shape != x.shape[:1]:
-        raise ValueError(f'sigma must have shape (B,) = ({x.shape[0]},) or be a scalar, got {tuple(sigma.shape)}')
-    if not bool((sigma >= 0).all()): raise ValueError(f'sigma must be >= 0, got min {sigma.min().item()}')
+        raise ValueError(
+            f'sigma must have shape (B,) = ({x.shape[0]},) or be a scalar, got '
+            f'{tuple(sigma.shape)}'
+        )
+    if not bool((sigma >= 0).all()):
+        raise ValueError(f'sigma must be >= 0, got min {sigma.min().item()}')
     return sigma
 
 # %% ../nbs/03_oracles.ipynb #c011
 @dataclass(eq=False)
 class IsotropicGaussian:
     "Data x0 ~ N(mean, std^2 I); `mean` has the shape of one sample."
+
     mean: torch.Tensor
     std: float
 
     def __call__(self, x: torch.Tensor, sigma) -> torch.Tensor:
         "The exact denoiser, eq. (eq-iso-denoiser)."
         sigma = _sigma_batch(sigma, x)
-        c = self.std ** 2 / (self.std ** 2 + sigma ** 2)
+        c = self.std**2 / (self.std**2 + sigma**2)
         mean = self.mean.to(x)
         return mean + append_dims(c, x.ndim).to(x.dtype) * (x - mean)
 
     def ode_solution(self, x: torch.Tensor, sigma_start, sigma_end) -> torch.Tensor:
-        "The probability-flow ODE solution at `sigma_end` from `x` at `sigma_start`, eq. (eq-iso-ode)."
-        sigma_start, sigma_end = _sigma_batch(sigma_start, x), _sigma_batch(sigma_end, x)
-        ratio = ((self.std ** 2 + sigma_end ** 2) / (self.std ** 2 + sigma_start ** 2)).sqrt()
+        """The probability-flow ODE solution at `sigma_end` from `x` at `sigma_start`,
+        eq. (eq-iso-ode)."""
+        sigma_start, sigma_end = (
+            _sigma_batch(sigma_start, x),
+            _sigma_batch(sigma_end, x),
+        )
+        ratio = ((self.std**2 + sigma_end**2) / (self.std**2 + sigma_start**2)).sqrt()
         mean = self.mean.to(x)
         return mean + append_dims(ratio, x.ndim).to(x.dtype) * (x - mean)
 
-    def sample(self, seeds, dtype: torch.dtype = torch.float64, device=None) -> torch.Tensor:
+    def sample(
+        self, seeds, dtype: torch.dtype = torch.float64, device=None
+    ) -> torch.Tensor:
         "One data sample per seed (see `randn_per_sample`)."
-        noise = randn_per_sample(seeds, self.mean.shape, dtype=torch.float64, device=device)
+        noise = randn_per_sample(
+            seeds, self.mean.shape, dtype=torch.float64, device=device
+        )
         return (self.mean.to(noise) + self.std * noise).to(dtype)
 
 # %% ../nbs/03_oracles.ipynb #c015
 def _eigh(matrix: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    "torch.linalg.eigh; on the CPU single-threaded (the threaded solver slows down many times when cores are shared)."
-    if matrix.device.type != 'cpu': return torch.linalg.eigh(matrix)
+    """torch.linalg.eigh; on the CPU single-threaded (the threaded solver slows down
+    many times when cores are shared)."""
+    if matrix.device.type != 'cpu':
+        return torch.linalg.eigh(matrix)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    try: return torch.linalg.eigh(matrix)
-    finally: torch.set_num_threads(threads)
+    try:
+        return torch.linalg.eigh(matrix)
+    finally:
+        torch.set_num_threads(threads)
+
 
 @dataclass(eq=False)
 class Gaussian:
-    "Data x0 ~ N(mean, V diag(eigenvalues) V^T), V = `eigenvectors` (d, r); directions outside span(V) have variance 0."
-    mean: torch.Tensor          # the shape of one sample
-    eigenvalues: torch.Tensor   # (r,), descending, >= 0
+    """Data x0 ~ N(mean, V diag(eigenvalues) V^T), V = `eigenvectors` (d, r); directions
+    outside span(V) have variance 0."""
+
+    mean: torch.Tensor  # the shape of one sample
+    eigenvalues: torch.Tensor  # (r,), descending, >= 0
     eigenvectors: torch.Tensor  # (d, r), orthonormal columns
     info: dict = field(default_factory=dict)
     _copies: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_covariance(cls, mean: torch.Tensor, cov: torch.Tensor, **info) -> 'Gaussian':
+    def from_covariance(
+        cls, mean: torch.Tensor, cov: torch.Tensor, **info
+    ) -> 'Gaussian':
         "The Gaussian N(mean, cov), through `eigh` in float64."
         lam, V = _eigh(cov.double())
         return cls(mean.double(), lam.flip(0).clamp_min(0), V.flip(1), info)
@@ -85,16 +115,21 @@ class Gaussian:
     def _matrices(self, x):
         key = (x.device, reduction_dtype(x.dtype))
         if key not in self._copies:
-            self._copies[key] = (self.mean.reshape(-1).to(x.device, key[1]), self.eigenvectors.to(x.device, key[1]))
+            self._copies[key] = (
+                self.mean.reshape(-1).to(x.device, key[1]),
+                self.eigenvectors.to(x.device, key[1]),
+            )
         return self._copies[key]
 
     def _apply(self, x, gains, gain_perp):
-        "mean + V diag(gains) V^T (x - mean) + gain_perp * (the part of x - mean outside span(V))."
+        """mean + V diag(gains) V^T (x - mean) + gain_perp * (the part of x - mean
+        outside span(V))."""
         mean, V = self._matrices(x)
         centred = x.reshape(len(x), -1).to(V.dtype) - mean
         z = centred @ V
         out = (z * gains.to(V.dtype)) @ V.T
-        if V.shape[1] < V.shape[0]: out += gain_perp.to(V.dtype)[:, None] * (centred - z @ V.T)
+        if V.shape[1] < V.shape[0]:
+            out += gain_perp.to(V.dtype)[:, None] * (centred - z @ V.T)
         return (mean + out).reshape(x.shape).to(x.dtype)
 
     def __call__(self, x: torch.Tensor, sigma) -> torch.Tensor:
@@ -105,17 +140,31 @@ class Gaussian:
         return self._apply(x, gains, (sigma == 0).to(sigma))
 
     def ode_solution(self, x: torch.Tensor, sigma_start, sigma_end) -> torch.Tensor:
-        "The probability-flow ODE solution at `sigma_end` from `x` at `sigma_start` > 0, eq. (eq-gauss)."
-        sigma_start, sigma_end = _sigma_batch(sigma_start, x), _sigma_batch(sigma_end, x)
-        if not bool((sigma_start > 0).all()): raise ValueError('ode_solution: sigma_start must be > 0')
+        """The probability-flow ODE solution at `sigma_end` from `x` at `sigma_start` >
+        0, eq. (eq-gauss)."""
+        sigma_start, sigma_end = (
+            _sigma_batch(sigma_start, x),
+            _sigma_batch(sigma_end, x),
+        )
+        if not bool((sigma_start > 0).all()):
+            raise ValueError('ode_solution: sigma_start must be > 0')
         lam = self.eigenvalues.to(sigma_start)
-        gains = ((lam + sigma_end[:, None] ** 2) / (lam + sigma_start[:, None] ** 2)).sqrt()
+        gains = (
+            (lam + sigma_end[:, None] ** 2) / (lam + sigma_start[:, None] ** 2)
+        ).sqrt()
         return self._apply(x, gains, sigma_end / sigma_start)
 
-    def sample(self, seeds, dtype: torch.dtype = torch.float64, device=None) -> torch.Tensor:
-        "One data sample per seed: mean + Sigma^(1/2) z = mean + V diag(sqrt(eigenvalues)) V^T z, z = randn_per_sample."
+    def sample(
+        self, seeds, dtype: torch.dtype = torch.float64, device=None
+    ) -> torch.Tensor:
+        """One data sample per seed: mean + Sigma^(1/2) z = mean + V
+        diag(sqrt(eigenvalues)) V^T z, z = randn_per_sample."""
         z = randn_per_sample(seeds, self.mean.shape, dtype=torch.float64, device=device)
-        x = self._apply(self.mean.to(z) + z, self.eigenvalues.to(z).sqrt(), torch.zeros(len(z), dtype=z.dtype, device=z.device))
+        x = self._apply(
+            self.mean.to(z) + z,
+            self.eigenvalues.to(z).sqrt(),
+            torch.zeros(len(z), dtype=z.dtype, device=z.device),
+        )
         return x.to(dtype)
 
     def covariance(self) -> torch.Tensor:
@@ -124,80 +173,136 @@ class Gaussian:
 
 # %% ../nbs/03_oracles.ipynb #c019
 def fit_gaussian(images: np.ndarray, chunk: int = 2500, device=None) -> Gaussian:
-    "The Gaussian with the mean and covariance (1/N) of uint8 `images` (N, H, W, C) in the model range, in float64."
+    """The Gaussian with the mean and covariance (1/N) of uint8 `images` (N, H, W, C) in
+    the model range, in float64."""
     device = torch.device(device or default_device())
     n, d = len(images), int(np.prod(images.shape[1:]))
     total, second = torch.zeros(d, dtype=torch.float64, device=device), None
-    def units(i):  # pixels 2k - 255 (NCHW, flattened): integers, so the float64 sums below are exact
-        k = torch.from_numpy(np.ascontiguousarray(images[i:i + chunk])).to(device).permute(0, 3, 1, 2)
+
+    def units(i):
+        # pixels 2k - 255 (NCHW, flattened): integers, so the float64 sums are exact
+        k = (
+            torch.from_numpy(np.ascontiguousarray(images[i : i + chunk]))
+            .to(device)
+            .permute(0, 3, 1, 2)
+        )
         return k.reshape(-1, d).to(torch.float64) * 2 - 255
-    if n > d: second = torch.zeros(d, d, dtype=torch.float64, device=device)
+
+    if n > d:
+        second = torch.zeros(d, d, dtype=torch.float64, device=device)
     for i in range(0, n, chunk):
         u = units(i)
         total += u.sum(0)
-        if second is not None: second.addmm_(u.T, u)
+        if second is not None:
+            second.addmm_(u.T, u)
     mean = total / n
     mean_image = (mean / 255).reshape(images.shape[3], *images.shape[1:3]).cpu()
-    if second is not None:                                                # eigh on `device`, result on the CPU
-        g = Gaussian.from_covariance(mean_image, (second / n - torch.outer(mean, mean)) / 255 ** 2)
+    if second is not None:  # eigh on `device`, result on the CPU
+        g = Gaussian.from_covariance(
+            mean_image, (second / n - torch.outer(mean, mean)) / 255**2
+        )
         return Gaussian(g.mean, g.eigenvalues.cpu(), g.eigenvectors.cpu())
-    centred = torch.cat([units(i) for i in range(0, n, chunk)]) - mean     # N <= d: the Gram route
+    centred = (
+        torch.cat([units(i) for i in range(0, n, chunk)]) - mean
+    )  # N <= d: the Gram route
     lam, U = _eigh(centred @ centred.T / n)
-    keep = lam > lam.max() * n * 1e-13                                   # drop the null space (at least the mean's)
+    keep = lam > lam.max() * n * 1e-13  # drop the null space (at least the mean's)
     V = centred.T @ U[:, keep] / (n * lam[keep]).sqrt()
-    return Gaussian(mean_image, (lam[keep] / 255 ** 2).flip(0).cpu(), V.flip(1).cpu())
+    return Gaussian(mean_image, (lam[keep] / 255**2).flip(0).cpu(), V.flip(1).cpu())
 
 # %% ../nbs/03_oracles.ipynb #c023
 _gaussians: dict[Path, Gaussian] = {}
 
+
 def _atomic_savez(path: Path, **arrays) -> None:
-    "np.savez to a temporary file in the same folder, then rename: readers never see a partial file."
+    """np.savez to a temporary file in the same folder, then rename: readers never see a
+    partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix='.tmp', delete=False) as f:
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=path.name, suffix='.tmp', delete=False
+    ) as f:
         np.savez(f, **arrays)
     os.chmod(f.name, 0o644)
     os.replace(f.name, path)
 
-def cifar10_gaussian(n_images: int = 50_000, seed: int = 0, cache: bool = True, device=None) -> Gaussian:
-    "The Gaussian fitted to `n_images` CIFAR-10 training images (a stratified subset if < 50,000), cached on disk."
-    if not 2 <= n_images <= 50_000: raise ValueError(f'cifar10_gaussian: n_images must be in [2, 50000], got {n_images}')
-    name = 'cifar10_gaussian_train_50000.npz' if n_images == 50_000 else f'cifar10_gaussian_train_{n_images}_seed{seed}.npz'
+
+def cifar10_gaussian(
+    n_images: int = 50_000, seed: int = 0, cache: bool = True, device=None
+) -> Gaussian:
+    """The Gaussian fitted to `n_images` CIFAR-10 training images (a stratified subset
+    if < 50,000), cached on disk."""
+    if not 2 <= n_images <= 50_000:
+        raise ValueError(
+            f'cifar10_gaussian: n_images must be in [2, 50000], got {n_images}'
+        )
+    name = (
+        'cifar10_gaussian_train_50000.npz'
+        if n_images == 50_000
+        else f'cifar10_gaussian_train_{n_images}_seed{seed}.npz'
+    )
     path = cache_dir() / name
-    if cache and path in _gaussians: return _gaussians[path]
+    if cache and path in _gaussians:
+        return _gaussians[path]
     start = time.perf_counter()
     if cache and path.exists():
-        with np.load(path) as f: arrays = dict(f)
+        with np.load(path) as f:
+            arrays = dict(f)
         info = dict(source=str(path), load_seconds=time.perf_counter() - start)
         info.update(json.loads(str(arrays.pop('info'))))
-        gauss = Gaussian(*(torch.from_numpy(arrays[k]) for k in ('mean', 'eigenvalues', 'eigenvectors')), info)
+        gauss = Gaussian(
+            *(
+                torch.from_numpy(arrays[k])
+                for k in ('mean', 'eigenvalues', 'eigenvectors')
+            ),
+            info,
+        )
     else:
         images, labels = load_cifar10('train')
-        if n_images < len(images): images = images[stratified_subset(labels, n_images, seed)]
+        if n_images < len(images):
+            images = images[stratified_subset(labels, n_images, seed)]
         gauss = fit_gaussian(images, device=device)
-        gauss.info = dict(n_images=n_images, seed=seed, fit_seconds=round(time.perf_counter() - start, 2),
-                          machine=f'{platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}',
-                          device=str(device or default_device()), date=time.strftime('%Y-%m-%d'))
-        if cache: _atomic_savez(path, mean=gauss.mean.numpy(), eigenvalues=gauss.eigenvalues.numpy(),
-                                eigenvectors=gauss.eigenvectors.numpy(), info=np.array(json.dumps(gauss.info)))
+        gauss.info = dict(
+            n_images=n_images,
+            seed=seed,
+            fit_seconds=round(time.perf_counter() - start, 2),
+            machine=f'{platform.machine()}, {os.cpu_count()} cores, torch '
+            f'{torch.__version__}',
+            device=str(device or default_device()),
+            date=time.strftime('%Y-%m-%d'),
+        )
+        if cache:
+            _atomic_savez(
+                path,
+                mean=gauss.mean.numpy(),
+                eigenvalues=gauss.eigenvalues.numpy(),
+                eigenvectors=gauss.eigenvectors.numpy(),
+                info=np.array(json.dumps(gauss.info)),
+            )
         gauss.info['source'] = 'fitted now' + (f', saved to {path}' if cache else '')
-    if cache: _gaussians[path] = gauss
+    if cache:
+        _gaussians[path] = gauss
     return gauss
 
 # %% ../nbs/03_oracles.ipynb #c034
 @dataclass(eq=False)
 class GaussianMixture:
     "Data x0 ~ sum_k weights[k] N(means[k], stds[k]^2 I); means (K, *shape)."
+
     means: torch.Tensor
     stds: torch.Tensor
     weights: torch.Tensor
 
     def __post_init__(self):
-        self.means, self.stds, self.weights = (torch.as_tensor(v, dtype=torch.float64)
-                                               for v in (self.means, self.stds, self.weights))
+        self.means, self.stds, self.weights = (
+            torch.as_tensor(v, dtype=torch.float64)
+            for v in (self.means, self.stds, self.weights)
+        )
         k = len(self.means)
         if self.stds.shape != (k,) or self.weights.shape != (k,):
-            raise ValueError(f'GaussianMixture: {k} means need stds and weights of shape ({k},), '
-                             f'got {tuple(self.stds.shape)} and {tuple(self.weights.shape)}')
+            raise ValueError(
+                f'GaussianMixture: {k} means need stds and weights of shape ({k},), '
+                f'got {tuple(self.stds.shape)} and {tuple(self.weights.shape)}'
+            )
         if not bool((self.stds > 0).all()) or not bool((self.weights > 0).all()):
             raise ValueError('GaussianMixture: stds and weights must be > 0')
         self.weights = self.weights / self.weights.sum()
@@ -205,42 +310,86 @@ class GaussianMixture:
     def responsibilities(self, x: torch.Tensor, sigma) -> torch.Tensor:
         "gamma (B, K), eq. (eq-mixture-resp), in float64."
         sigma = _sigma_batch(sigma, x).double()
-        flat, means = x.reshape(len(x), -1).double(), self.means.reshape(len(self.means), -1).to(x.device)
-        v = self.stds.to(x.device) ** 2 + sigma[:, None] ** 2                                  # (B, K)
-        dist2 = (flat ** 2).sum(1, keepdim=True) - 2 * flat @ means.T + (means ** 2).sum(1)
-        logits = self.weights.to(x.device).log() - 0.5 * flat.shape[1] * v.log() - dist2 / (2 * v)
+        flat, means = (
+            x.reshape(len(x), -1).double(),
+            self.means.reshape(len(self.means), -1).to(x.device),
+        )
+        v = self.stds.to(x.device) ** 2 + sigma[:, None] ** 2  # (B, K)
+        dist2 = (flat**2).sum(1, keepdim=True) - 2 * flat @ means.T + (means**2).sum(1)
+        logits = (
+            self.weights.to(x.device).log()
+            - 0.5 * flat.shape[1] * v.log()
+            - dist2 / (2 * v)
+        )
         return torch.softmax(logits, dim=1)
 
     def __call__(self, x: torch.Tensor, sigma) -> torch.Tensor:
         "The exact denoiser, eq. (eq-mixture-denoiser)."
         gamma = self.responsibilities(x, sigma)
-        c = self.stds.to(x.device) ** 2 / (self.stds.to(x.device) ** 2 + _sigma_batch(sigma, x).double()[:, None] ** 2)
-        flat, means = x.reshape(len(x), -1).double(), self.means.reshape(len(self.means), -1).to(x.device)
-        out = ((gamma * c).sum(1, keepdim=True) * flat + (gamma * (1 - c)) @ means).reshape(x.shape).to(x.dtype)
-        return torch.where(append_dims(_sigma_batch(sigma, x), x.ndim) > 0, out, x)   # D(x, 0) = x exactly
+        c = self.stds.to(x.device) ** 2 / (
+            self.stds.to(x.device) ** 2 + _sigma_batch(sigma, x).double()[:, None] ** 2
+        )
+        flat, means = (
+            x.reshape(len(x), -1).double(),
+            self.means.reshape(len(self.means), -1).to(x.device),
+        )
+        out = (
+            ((gamma * c).sum(1, keepdim=True) * flat + (gamma * (1 - c)) @ means)
+            .reshape(x.shape)
+            .to(x.dtype)
+        )
+        return torch.where(
+            append_dims(_sigma_batch(sigma, x), x.ndim) > 0, out, x
+        )  # D(x, 0) = x exactly
 
-    def sample(self, seeds, dtype: torch.dtype = torch.float64, device=None) -> torch.Tensor:
-        "One data sample per seed: a component drawn with `weights`, then Gaussian noise, from that seed alone."
+    def sample(
+        self, seeds, dtype: torch.dtype = torch.float64, device=None
+    ) -> torch.Tensor:
+        """One data sample per seed: a component drawn with `weights`, then Gaussian
+        noise, from that seed alone."""
         rows = []
         for s in seeds:
             g = torch.Generator().manual_seed(int(s))
             k = torch.multinomial(self.weights, 1, generator=g).item()
-            rows.append(self.means[k] + self.stds[k] * torch.randn(self.means.shape[1:], generator=g, dtype=torch.float64))
+            rows.append(
+                self.means[k]
+                + self.stds[k]
+                * torch.randn(self.means.shape[1:], generator=g, dtype=torch.float64)
+            )
         return torch.stack(rows).to(device=device or 'cpu', dtype=dtype)
 
 # %% ../nbs/03_oracles.ipynb #c038
-def evodiff_toy_mixture(num_components: int = 8, shape: tuple = (3, 4, 4), std: float = 0.05,
-                        scale: float = 0.5, seed: int = 0) -> GaussianMixture:
-    "The toy data of the EVODiff chapter: equal weights, means = scale * randn(K, d) from torch seed `seed`."
+def evodiff_toy_mixture(
+    num_components: int = 8,
+    shape: tuple = (3, 4, 4),
+    std: float = 0.05,
+    scale: float = 0.5,
+    seed: int = 0,
+) -> GaussianMixture:
+    """The toy data of the EVODiff chapter: equal weights, means = scale * randn(K, d)
+    from torch seed `seed`."""
     d = math.prod(shape)
-    means = torch.randn(num_components, d, generator=torch.Generator().manual_seed(seed), dtype=torch.float64) * scale
-    return GaussianMixture(means.reshape(num_components, *shape), torch.full((num_components,), float(std), dtype=torch.float64),
-                           torch.ones(num_components, dtype=torch.float64))
+    means = (
+        torch.randn(
+            num_components,
+            d,
+            generator=torch.Generator().manual_seed(seed),
+            dtype=torch.float64,
+        )
+        * scale
+    )
+    return GaussianMixture(
+        means.reshape(num_components, *shape),
+        torch.full((num_components,), float(std), dtype=torch.float64),
+        torch.ones(num_components, dtype=torch.float64),
+    )
 
 # %% ../nbs/03_oracles.ipynb #c041
 @dataclass(eq=False)
 class Empirical:
-    "Data = the N rows of `data` (N, *shape), equally likely; the denoiser is the exact posterior mean, eq. (eq-empirical)."
+    """Data = the N rows of `data` (N, *shape), equally likely; the denoiser is the
+    exact posterior mean, eq. (eq-empirical)."""
+
     data: torch.Tensor
     chunk_size: int = 2048
     compute_dtype: torch.dtype = torch.float64
@@ -250,7 +399,8 @@ class Empirical:
         self._half_norms = 0.5 * self._flat.to(self.compute_dtype).pow(2).sum(1)
 
     def __call__(self, x: torch.Tensor, sigma) -> torch.Tensor:
-        "The exact denoiser, eq. (eq-empirical), by an online log-sum-exp over chunks of the data."
+        """The exact denoiser, eq. (eq-empirical), by an online log-sum-exp over chunks
+        of the data."""
         xc = x.to(self.data.device)
         sigma = _sigma_batch(sigma, xc)
         flat = xc.reshape(len(x), -1).to(self.compute_dtype)
@@ -258,39 +408,90 @@ class Empirical:
         m = torch.full((len(x),), -math.inf, dtype=self.compute_dtype, device=xc.device)
         total, acc = torch.zeros_like(m), torch.zeros_like(flat)
         for i in range(0, len(self._flat), self.chunk_size):
-            y = self._flat[i:i + self.chunk_size].to(self.compute_dtype)
-            logits = (flat @ y.T - self._half_norms[i:i + self.chunk_size]) * inv_var[:, None]
+            y = self._flat[i : i + self.chunk_size].to(self.compute_dtype)
+            logits = (flat @ y.T - self._half_norms[i : i + self.chunk_size]) * inv_var[
+                :, None
+            ]
             m_new = torch.maximum(m, logits.max(1).values)
             rescale, w = torch.exp(m - m_new), torch.exp(logits - m_new[:, None])
-            total, acc, m = total * rescale + w.sum(1), acc * rescale[:, None] + w @ y, m_new
-        out = torch.where(append_dims(sigma, xc.ndim) > 0, (acc / total[:, None]).reshape(x.shape), xc.to(self.compute_dtype))
+            total, acc, m = (
+                total * rescale + w.sum(1),
+                acc * rescale[:, None] + w @ y,
+                m_new,
+            )
+        out = torch.where(
+            append_dims(sigma, xc.ndim) > 0,
+            (acc / total[:, None]).reshape(x.shape),
+            xc.to(self.compute_dtype),
+        )
         return out.to(device=x.device, dtype=x.dtype)
 
-    def sample(self, seeds, dtype: torch.dtype = torch.float64, device=None) -> torch.Tensor:
+    def sample(
+        self, seeds, dtype: torch.dtype = torch.float64, device=None
+    ) -> torch.Tensor:
         "One training image per seed, drawn uniformly from that seed alone."
-        idx = [torch.randint(len(self.data), (), generator=torch.Generator().manual_seed(int(s))).item() for s in seeds]
+        idx = [
+            torch.randint(
+                len(self.data), (), generator=torch.Generator().manual_seed(int(s))
+            ).item()
+            for s in seeds
+        ]
         return self.data[idx].to(device=device or 'cpu', dtype=dtype)
 
-def cifar10_empirical(n_images: int | None = 1000, seed: int = 0, split: str = 'train', chunk_size: int = 2048,
-                      device=None, data_dtype: torch.dtype = torch.float32) -> Empirical:
-    "The empirical denoiser of `n_images` CIFAR-10 images (a stratified subset, all of `split` if n_images is None)."
+
+def cifar10_empirical(
+    n_images: int | None = 1000,
+    seed: int = 0,
+    split: str = 'train',
+    chunk_size: int = 2048,
+    device=None,
+    data_dtype: torch.dtype = torch.float32,
+) -> Empirical:
+    """The empirical denoiser of `n_images` CIFAR-10 images (a stratified subset, all of
+    `split` if n_images is None)."""
     images, labels = load_cifar10(split)
-    if n_images is not None and n_images < len(images): images = images[stratified_subset(labels, n_images, seed)]
-    return Empirical(to_model_range(images, data_dtype, device or default_device()), chunk_size)
+    if n_images is not None and n_images < len(images):
+        images = images[stratified_subset(labels, n_images, seed)]
+    return Empirical(
+        to_model_range(images, data_dtype, device or default_device()), chunk_size
+    )
 
 # %% ../nbs/03_oracles.ipynb #c047
-def reference_solution(denoiser, x: torch.Tensor, sigmas, steps: int = 1000, callback=None) -> torch.Tensor:
-    "Classical RK4 in log(sigma) on dx/dlog(sigma) = x - D(x, sigma), eq. (eq-rk4), through the noise levels `sigmas`."
+def reference_solution(
+    denoiser, x: torch.Tensor, sigmas, steps: int = 1000, callback=None
+) -> torch.Tensor:
+    """Classical RK4 in log(sigma) on dx/dlog(sigma) = x - D(x, sigma), eq. (eq-rk4),
+    through the noise levels `sigmas`."""
     sigmas = torch.as_tensor(sigmas, dtype=torch.float64).cpu().reshape(-1)
-    if len(sigmas) < 2 or not bool((sigmas[1:] < sigmas[:-1]).all()) or not bool((sigmas > 0).all()):
-        raise ValueError(f'reference_solution: sigmas must be decreasing and > 0, at least 2, got {sigmas.tolist()}')
-    if steps < len(sigmas) - 1: raise ValueError(f'reference_solution: steps={steps} < {len(sigmas) - 1} intervals')
+    if (
+        len(sigmas) < 2
+        or not bool((sigmas[1:] < sigmas[:-1]).all())
+        or not bool((sigmas > 0).all())
+    ):
+        raise ValueError(
+            f'reference_solution: sigmas must be decreasing and > 0, at least 2, got '
+            f'{sigmas.tolist()}'
+        )
+    if steps < len(sigmas) - 1:
+        raise ValueError(
+            f'reference_solution: steps={steps} < {len(sigmas) - 1} intervals'
+        )
     u = sigmas.log()
-    per_interval = ((u[:-1] - u[1:]) / (u[0] - u[-1]) * steps).round().clamp_min(1).long()
-    f = lambda x, u: x - denoiser(x, torch.full((len(x),), math.exp(u), dtype=torch.float64, device=x.device))
-    if callback: callback(dict(i=0, x=x, sigma=float(sigmas[0])))
+    per_interval = (
+        ((u[:-1] - u[1:]) / (u[0] - u[-1]) * steps).round().clamp_min(1).long()
+    )
+    f = lambda x, u: (
+        x
+        - denoiser(
+            x, torch.full((len(x),), math.exp(u), dtype=torch.float64, device=x.device)
+        )
+    )
+    if callback:
+        callback(dict(i=0, x=x, sigma=float(sigmas[0])))
     for i, n in enumerate(per_interval.tolist()):
-        grid = torch.linspace(float(u[i]), float(u[i + 1]), n + 1, dtype=torch.float64).tolist()
+        grid = torch.linspace(
+            float(u[i]), float(u[i + 1]), n + 1, dtype=torch.float64
+        ).tolist()
         for u0, u1 in zip(grid[:-1], grid[1:]):
             h = u1 - u0
             k1 = f(x, u0)
@@ -298,5 +499,6 @@ def reference_solution(denoiser, x: torch.Tensor, sigmas, steps: int = 1000, cal
             k3 = f(x + h / 2 * k2, u0 + h / 2)
             k4 = f(x + h * k3, u1)
             x = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-        if callback: callback(dict(i=i + 1, x=x, sigma=float(sigmas[i + 1])))
+        if callback:
+            callback(dict(i=i + 1, x=x, sigma=float(sigmas[i + 1])))
     return x

@@ -21,21 +21,44 @@ from .schedules import check_sigmas
 def check_x(x, solver: str = 'sampler', ndim: int | None = None) -> None:
     "Check that `x` is a floating batch tensor (of exactly `ndim` dims when given)."
     if not torch.is_tensor(x) or not x.is_floating_point():
-        raise TypeError(f'{solver}: x must be a floating-point tensor, got {type(x).__name__} '
-                        f'{getattr(x, "dtype", "")}')
-    if x.ndim < 2: raise ValueError(f'{solver}: x must be a batch of shape (B, ...), got shape {tuple(x.shape)}')
+        raise TypeError(
+            f'{solver}: x must be a floating-point tensor, got {type(x).__name__} '
+            f'{getattr(x, "dtype", "")}'
+        )
+    if x.ndim < 2:
+        raise ValueError(
+            f'{solver}: x must be a batch of shape (B, ...), got shape {tuple(x.shape)}'
+        )
     if ndim is not None and x.ndim != ndim:
-        raise ValueError(f'{solver}: x must have {ndim} dims (B, C, H, W), got shape {tuple(x.shape)}')
+        raise ValueError(
+            f'{solver}: x must have {ndim} dims (B, C, H, W), got shape '
+            f'{tuple(x.shape)}'
+        )
 
 # %% ../nbs/10_sampling.ipynb #c010
 class ModelCaller:
-    "Call `denoiser(x, sigma * ones(B), **extra_args)`, counting calls and flagging non-finite outputs sync-free."
-    def __init__(self, denoiser: Callable, x: torch.Tensor, extra_args: dict | None = None,
-                 solver: str = 'sampler', check_finite: bool = True):
-        self.denoiser, self.extra_args, self.solver, self.check_finite = denoiser, extra_args or {}, solver, check_finite
+    """Call `denoiser(x, sigma * ones(B), **extra_args)`, counting calls and flagging
+    non-finite outputs sync-free."""
+
+    def __init__(
+        self,
+        denoiser: Callable,
+        x: torch.Tensor,
+        extra_args: dict | None = None,
+        solver: str = 'sampler',
+        check_finite: bool = True,
+    ):
+        self.denoiser, self.extra_args, self.solver, self.check_finite = (
+            denoiser,
+            extra_args or {},
+            solver,
+            check_finite,
+        )
         self.input_dtype, self.state_dtype = x.dtype, reduction_dtype(x.dtype)
         self.ones = x.new_ones(x.shape[0], dtype=self.state_dtype)
-        self.first_bad_sigma = torch.full((), math.nan, dtype=torch.float64, device=x.device)
+        self.first_bad_sigma = torch.full(
+            (), math.nan, dtype=torch.float64, device=x.device
+        )
         self.calls = 0
 
     def state(self, x: torch.Tensor) -> torch.Tensor:
@@ -43,85 +66,167 @@ class ModelCaller:
         return x.to(self.state_dtype)
 
     def __call__(self, x: torch.Tensor, sigma: float) -> torch.Tensor:
-        "The denoiser's output at (x, sigma), computed in the input dtype, returned in the state dtype."
-        out = self.denoiser(x.to(self.input_dtype), sigma * self.ones, **self.extra_args)
+        """The denoiser's output at (x, sigma), computed in the input dtype, returned in
+        the state dtype."""
+        out = self.denoiser(
+            x.to(self.input_dtype), sigma * self.ones, **self.extra_args
+        )
         self.calls += 1
         if out.shape != x.shape:
-            raise ValueError(f'{self.solver}: the denoiser returned shape {tuple(out.shape)} '
-                             f'for input shape {tuple(x.shape)} at sigma = {sigma:.6g}')
+            raise ValueError(
+                f'{self.solver}: the denoiser returned shape {tuple(out.shape)} '
+                f'for input shape {tuple(x.shape)} at sigma = {sigma:.6g}'
+            )
         if self.check_finite:
             bad = ~torch.isfinite(out).all() & self.first_bad_sigma.isnan()
             self.first_bad_sigma = torch.where(bad, sigma, self.first_bad_sigma)
         return out.to(self.state_dtype)
 
 # %% ../nbs/10_sampling.ipynb #c012
-def finish(x: torch.Tensor, model: ModelCaller, sigmas: torch.Tensor, denoise_to_zero: bool = False) -> torch.Tensor:
-    "Apply the optional final denoising evaluation, then raise if any model output or the result is non-finite."
+def finish(
+    x: torch.Tensor,
+    model: ModelCaller,
+    sigmas: torch.Tensor,
+    denoise_to_zero: bool = False,
+) -> torch.Tensor:
+    """Apply the optional final denoising evaluation, then raise if any model output or
+    the result is non-finite."""
     if denoise_to_zero:
-        if sigmas[-1] == 0: raise ValueError(f'{model.solver}: denoise_to_zero needs sigmas[-1] > 0 (the grid already ends at 0)')
+        if sigmas[-1] == 0:
+            raise ValueError(
+                f'{model.solver}: denoise_to_zero needs sigmas[-1] > 0 (the grid '
+                'already ends at 0)'
+            )
         x = model(x, float(sigmas[-1]))
     if model.check_finite:
-        bad_sigma = float(model.first_bad_sigma)            # the one host read-back of the whole run
+        bad_sigma = float(
+            model.first_bad_sigma
+        )  # the one host read-back of the whole run
         if not math.isnan(bad_sigma):
             step = int((sigmas - bad_sigma).abs().argmin())
-            raise FloatingPointError(f'{model.solver}: the denoiser returned non-finite values at step {step} '
-                                     f'(sigma = {bad_sigma:.6g})')
+            raise FloatingPointError(
+                f'{model.solver}: the denoiser returned non-finite values at step '
+                f'{step} '
+                f'(sigma = {bad_sigma:.6g})'
+            )
         if not torch.isfinite(x).all():
-            raise FloatingPointError(f'{model.solver}: the solver produced non-finite values from finite model outputs')
+            raise FloatingPointError(
+                f'{model.solver}: the solver produced non-finite values from finite '
+                'model outputs'
+            )
     return x.to(model.input_dtype)
 
 # %% ../nbs/10_sampling.ipynb #c014
 def progress(n: int, disable: bool | None = None, desc: str | None = None):
-    "`range(n)`, wrapped in a tqdm progress bar when tqdm is installed and `disable` is not True."
-    if disable: return range(n)
-    try: from tqdm.auto import trange
-    except ImportError: return range(n)
+    """`range(n)`, wrapped in a tqdm progress bar when tqdm is installed and `disable`
+    is not True."""
+    if disable:
+        return range(n)
+    try:
+        from tqdm.auto import trange
+    except ImportError:
+        return range(n)
     return trange(n, disable=disable, desc=desc, leave=False)
 
 # %% ../nbs/10_sampling.ipynb #c014b
-def begin(solver: str, denoiser: Callable, x: torch.Tensor, sigmas, extra_args: dict | None = None,
-          check_finite: bool = True, min_steps: int = 1, ndim: int | None = None):
-    "A sampler's first lines: the checked float64 grid, the `ModelCaller`, and `x` as the (>= float32) state."
-    sigmas = check_sigmas(sigmas, min_steps, solver); check_x(x, solver, ndim)
+def begin(
+    solver: str,
+    denoiser: Callable,
+    x: torch.Tensor,
+    sigmas,
+    extra_args: dict | None = None,
+    check_finite: bool = True,
+    min_steps: int = 1,
+    ndim: int | None = None,
+):
+    """A sampler's first lines: the checked float64 grid, the `ModelCaller`, and `x` as
+    the (>= float32) state."""
+    sigmas = check_sigmas(sigmas, min_steps, solver)
+    check_x(x, solver, ndim)
     model = ModelCaller(denoiser, x, extra_args, solver, check_finite)
     return sigmas, model, model.state(x)
 
-def grid_steps(sigmas: torch.Tensor, disable: bool | None = None) -> Iterator[tuple[int, float, float]]:
-    "`(i, sigma_i, sigma_{i+1})` for every step of the grid, as Python floats, with a progress bar."
-    for i in progress(len(sigmas) - 1, disable): yield i, float(sigmas[i]), float(sigmas[i + 1])
+
+def grid_steps(
+    sigmas: torch.Tensor, disable: bool | None = None
+) -> Iterator[tuple[int, float, float]]:
+    """`(i, sigma_i, sigma_{i+1})` for every step of the grid, as Python floats, with a
+    progress bar."""
+    for i in progress(len(sigmas) - 1, disable):
+        yield i, float(sigmas[i]), float(sigmas[i + 1])
+
 
 def check_order(order, max_order: int, solver: str) -> int:
-    "Return `order` if it is an integer in 1..max_order, else raise a ValueError naming the solver."
-    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= max_order:
-        raise ValueError(f'{solver}: order must be an integer in 1..{max_order}, got {order!r}')
+    """Return `order` if it is an integer in 1..max_order, else raise a ValueError
+    naming the solver."""
+    if (
+        isinstance(order, bool)
+        or not isinstance(order, int)
+        or not 1 <= order <= max_order
+    ):
+        raise ValueError(
+            f'{solver}: order must be an integer in 1..{max_order}, got {order!r}'
+        )
     return order
 
-def multistep_orders(n_steps: int, order: int, lower_order_final: bool = True,
-                     lower_order_below: float = 15) -> list[int]:
-    "Order of each of `n_steps` multistep steps: warm-up, then `order`, lowered at the end (DPM-Solver chapter)."
-    orders = [min(order, i + 1) for i in range(n_steps)]                  # step i has i past values
+
+def multistep_orders(
+    n_steps: int,
+    order: int,
+    lower_order_final: bool = True,
+    lower_order_below: float = 15,
+) -> list[int]:
+    """Order of each of `n_steps` multistep steps: warm-up, then `order`, lowered at the
+    end (DPM-Solver chapter)."""
+    orders = [min(order, i + 1) for i in range(n_steps)]  # step i has i past values
     if lower_order_final and n_steps < lower_order_below:
-        orders = [min(p, n_steps - i) for i, p in enumerate(orders)]      # at most the number of steps left
+        orders = [
+            min(p, n_steps - i) for i, p in enumerate(orders)
+        ]  # at most the number of steps left
     return orders
 
-def begin_multistep(solver: str, denoiser: Callable, x: torch.Tensor, sigmas, extra_args: dict | None,
-                    check_finite: bool, *, order: int, max_order: int, lower_order_final: bool,
-                    lower_order_below: float, min_steps: int | None = None):
-    "`begin` for a multistep solver of `order` in 1..max_order (at least `order` steps), plus each step's order."
+
+def begin_multistep(
+    solver: str,
+    denoiser: Callable,
+    x: torch.Tensor,
+    sigmas,
+    extra_args: dict | None,
+    check_finite: bool,
+    *,
+    order: int,
+    max_order: int,
+    lower_order_final: bool,
+    lower_order_below: float,
+    min_steps: int | None = None,
+):
+    """`begin` for a multistep solver of `order` in 1..max_order (at least `order`
+    steps), plus each step's order."""
     check_order(order, max_order, solver)
     steps = order if min_steps is None else min_steps
-    sigmas, model, x = begin(solver, denoiser, x, sigmas, extra_args, check_finite, steps)
-    return sigmas, model, x, multistep_orders(len(sigmas) - 1, order, lower_order_final, lower_order_below)
+    sigmas, model, x = begin(
+        solver, denoiser, x, sigmas, extra_args, check_finite, steps
+    )
+    return (
+        sigmas,
+        model,
+        x,
+        multistep_orders(len(sigmas) - 1, order, lower_order_final, lower_order_below),
+    )
 
 # %% ../nbs/10_sampling.ipynb #c014d
 @dataclass(frozen=True)
 class SolverInfo:
-    "What the registry knows of a sampler: function, label, NFE rule, fewest steps, hyper-parameter defaults."
+    """What the registry knows of a sampler: function, label, NFE rule, fewest steps,
+    hyper-parameter defaults."""
+
     name: str
     sample: Callable
     label: str
-    evaluations: Callable[[int, bool, dict], int] | None = None   # (steps, ends at 0, hyper) -> NFE; None: one per step
-    min_steps: int | Callable[[dict], int] = 1                     # or a rule on the hyper-parameters
+    evaluations: Callable[[int, bool, dict], int] | None = (
+        None  # (steps, ends at 0, hyper) -> NFE; None: one per step
+    )
+    min_steps: int | Callable[[dict], int] = 1  # or a rule on the hyper-parameters
     defaults: dict = field(default_factory=dict)
 
     def hyper(self, **given) -> dict:
@@ -130,50 +235,104 @@ class SolverInfo:
 
     def nfe(self, n_steps: int, ends_at_zero: bool = False, **given) -> int:
         "Network evaluations on a grid of `n_steps` steps (without `denoise_to_zero`)."
-        return n_steps if self.evaluations is None else self.evaluations(n_steps, ends_at_zero, self.hyper(**given))
+        return (
+            n_steps
+            if self.evaluations is None
+            else self.evaluations(n_steps, ends_at_zero, self.hyper(**given))
+        )
 
     def fewest_steps(self, **given) -> int:
         "The fewest grid steps the solver accepts with these hyper-parameters."
-        return self.min_steps(self.hyper(**given)) if callable(self.min_steps) else self.min_steps
+        return (
+            self.min_steps(self.hyper(**given))
+            if callable(self.min_steps)
+            else self.min_steps
+        )
+
 
 REGISTRY: dict[str, SolverInfo] = {}
 
-def _keyword_defaults(fn: Callable) -> dict:
-    return {p.name: p.default for p in inspect.signature(fn).parameters.values()
-            if p.kind is p.KEYWORD_ONLY and p.default is not p.empty}
 
-def register(name: str, label: str, *, evaluations=None, min_steps=1, like: Callable | None = None, **defaults):
-    """Decorator: record the sampler in `REGISTRY` as `name` (re-running its definition replaces the record).
-    Hyper-parameter defaults come from its signature, or from `like`'s for a thin wrapper, overridden by `defaults`."""
+def _keyword_defaults(fn: Callable) -> dict:
+    return {
+        p.name: p.default
+        for p in inspect.signature(fn).parameters.values()
+        if p.kind is p.KEYWORD_ONLY and p.default is not p.empty
+    }
+
+
+def register(
+    name: str,
+    label: str,
+    *,
+    evaluations=None,
+    min_steps=1,
+    like: Callable | None = None,
+    **defaults,
+):
+    """Decorator: record the sampler in `REGISTRY` as `name` (re-running its definition
+    replaces the record). Hyper-parameter defaults come from its signature, or from
+    `like`'s for a thin wrapper, overridden by `defaults`."""
+
     def decorate(fn: Callable) -> Callable:
         old = REGISTRY.get(name)
         if old is not None and old.sample.__qualname__ != fn.__qualname__:
-            raise ValueError(f'register: {name!r} already names {old.sample.__qualname__}')
+            raise ValueError(
+                f'register: {name!r} already names {old.sample.__qualname__}'
+            )
         known = {**_keyword_defaults(like or fn), **defaults}
         REGISTRY[name] = SolverInfo(name, fn, label, evaluations, min_steps, known)
         return fn
+
     return decorate
 
 # %% ../nbs/10_sampling.ipynb #c016
 def exp_integrals(h: float, order: int) -> list[float]:
-    "`[I_0(h), ..., I_{order-1}(h)]` with I_k(h) = int_0^h exp(-(h-u)) u^k/k! du, in float64."
-    if order < 1: raise ValueError(f'exp_integrals: order must be >= 1, got {order}')
-    if abs(h) < 0.1:   # the recursion cancels for small h: sum the series I_k = sum_j (-1)^j h^(k+1+j)/(k+1+j)!
-        return [sum((-1) ** j * h ** (k + 1 + j) / math.factorial(k + 1 + j) for j in range(25)) for k in range(order)]
+    """`[I_0(h), ..., I_{order-1}(h)]` with I_k(h) = int_0^h exp(-(h-u)) u^k/k! du, in
+    float64."""
+    if order < 1:
+        raise ValueError(f'exp_integrals: order must be >= 1, got {order}')
+    if (
+        abs(h) < 0.1
+        # the recursion cancels for small h: sum the series I_k = sum_j (-1)^j
+        # h^(k+1+j)/(k+1+j)!
+    ):
+        return [
+            sum(
+                (-1) ** j * h ** (k + 1 + j) / math.factorial(k + 1 + j)
+                for j in range(25)
+            )
+            for k in range(order)
+        ]
     out = [-math.expm1(-h)]
-    for k in range(1, order): out.append(h ** k / math.factorial(k) - out[-1])
+    for k in range(1, order):
+        out.append(h**k / math.factorial(k) - out[-1])
     return out
 
 # %% ../nbs/10_sampling.ipynb #c020
 @register('ddim', 'DDIM')
-def sample_ddim(denoiser: Callable, x: torch.Tensor, sigmas, *, extra_args: dict | None = None,
-                callback: Callable | None = None, disable: bool | None = None,
-                denoise_to_zero: bool = False, check_finite: bool = True) -> torch.Tensor:
-    "DDIM = first-order DPM-Solver++ (eq. ddim). NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."
-    sigmas, model, x = begin('sample_ddim', denoiser, x, sigmas, extra_args, check_finite)
+def sample_ddim(
+    denoiser: Callable,
+    x: torch.Tensor,
+    sigmas,
+    *,
+    extra_args: dict | None = None,
+    callback: Callable | None = None,
+    disable: bool | None = None,
+    denoise_to_zero: bool = False,
+    check_finite: bool = True,
+) -> torch.Tensor:
+    """DDIM = first-order DPM-Solver++ (eq. ddim). NFE = len(sigmas) - 1, plus 1 with
+    `denoise_to_zero`."""
+    sigmas, model, x = begin(
+        'sample_ddim', denoiser, x, sigmas, extra_args, check_finite
+    )
     for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = model(x, sigma)
-        ratio = sigma_next / sigma                       # exp(-h), in float64
-        x = ratio * x + (1 - ratio) * denoised           # eq. (ddim)
-        if callback is not None: callback(dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
+        ratio = sigma_next / sigma  # exp(-h), in float64
+        x = ratio * x + (1 - ratio) * denoised  # eq. (ddim)
+        if callback is not None:
+            callback(
+                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised)
+            )
     return finish(x, model, sigmas, denoise_to_zero)

@@ -21,13 +21,23 @@ def _coef(x) -> torch.Tensor:
     device = x.device if isinstance(x, torch.Tensor) else torch.device('cpu')
     return torch.as_tensor(x, dtype=coef_dtype(device), device=device)
 
+
 @dataclass(frozen=True)
 class NoiseSchedule:
-    "x_t = alpha(t) x0 + sigma(t) eps for t in [t_min, t_max]; subclasses define alpha, sigma, lam and t_of_lam."
-    def alpha(self, t): raise NotImplementedError
-    def sigma(self, t): raise NotImplementedError
-    def lam(self, t): raise NotImplementedError
-    def t_of_lam(self, lam): raise NotImplementedError
+    """x_t = alpha(t) x0 + sigma(t) eps for t in [t_min, t_max]; subclasses define
+    alpha, sigma, lam and t_of_lam."""
+
+    def alpha(self, t):
+        raise NotImplementedError
+
+    def sigma(self, t):
+        raise NotImplementedError
+
+    def lam(self, t):
+        raise NotImplementedError
+
+    def t_of_lam(self, lam):
+        raise NotImplementedError
 
     def edm_sigma(self, t) -> torch.Tensor:
         "The EDM noise level sigma/alpha = exp(-lam), eq. (schedule-def)."
@@ -38,19 +48,30 @@ class NoiseSchedule:
         return self.t_of_lam(-torch.log(_coef(sigma)))
 
     @property
-    def sigma_min(self) -> float: return float(self.edm_sigma(self.t_min))
+    def sigma_min(self) -> float:
+        return float(self.edm_sigma(self.t_min))
+
     @property
-    def sigma_max(self) -> float: return float(self.edm_sigma(self.t_max))
+    def sigma_max(self) -> float:
+        return float(self.edm_sigma(self.t_max))
 
 # %% ../nbs/01_schedules.ipynb #c008
 @dataclass(frozen=True)
 class VPSchedule(NoiseSchedule):
-    "A variance-preserving schedule (alpha^2 + sigma^2 = 1) defined by log_alpha(t) and its inverse, eq. (vp-lam)."
-    def log_alpha(self, t): raise NotImplementedError
-    def t_of_log_alpha(self, log_alpha): raise NotImplementedError
+    """A variance-preserving schedule (alpha^2 + sigma^2 = 1) defined by log_alpha(t)
+    and its inverse, eq. (vp-lam)."""
 
-    def alpha(self, t): return torch.exp(self.log_alpha(_coef(t)))
-    def sigma(self, t): return torch.sqrt(-torch.expm1(2 * self.log_alpha(_coef(t))))
+    def log_alpha(self, t):
+        raise NotImplementedError
+
+    def t_of_log_alpha(self, log_alpha):
+        raise NotImplementedError
+
+    def alpha(self, t):
+        return torch.exp(self.log_alpha(_coef(t)))
+
+    def sigma(self, t):
+        return torch.sqrt(-torch.expm1(2 * self.log_alpha(_coef(t))))
 
     def lam(self, t):
         log_alpha = self.log_alpha(_coef(t))
@@ -58,12 +79,16 @@ class VPSchedule(NoiseSchedule):
 
     def t_of_lam(self, lam):
         lam = _coef(lam)
-        return self.t_of_log_alpha(-0.5 * torch.logaddexp(-2 * lam, torch.zeros_like(lam)))
+        return self.t_of_log_alpha(
+            -0.5 * torch.logaddexp(-2 * lam, torch.zeros_like(lam))
+        )
 
 # %% ../nbs/01_schedules.ipynb #c010
 @dataclass(frozen=True)
 class VPLinearSchedule(VPSchedule):
-    "VP schedule with beta(t) linear from beta_min to beta_max (score SDE), eq. (vp-linear)."
+    """VP schedule with beta(t) linear from beta_min to beta_max (score SDE), eq.
+    (vp-linear)."""
+
     beta_min: float = 0.1
     beta_max: float = 20.0
     t_min: float = 1e-3
@@ -75,133 +100,230 @@ class VPLinearSchedule(VPSchedule):
 
     def t_of_log_alpha(self, log_alpha):
         log_alpha = _coef(log_alpha)
-        root = torch.sqrt(0.25 * self.beta_min**2 - (self.beta_max - self.beta_min) * log_alpha)
+        root = torch.sqrt(
+            0.25 * self.beta_min**2 - (self.beta_max - self.beta_min) * log_alpha
+        )
         return -2 * log_alpha / (0.5 * self.beta_min + root)
 
 # %% ../nbs/01_schedules.ipynb #c016
 @dataclass(frozen=True)
 class VPCosineSchedule(VPSchedule):
-    "The cosine schedule of Nichol & Dhariwal in continuous time, eq. (vp-cosine); t_max < 1 avoids alpha = 0."
+    """The cosine schedule of Nichol & Dhariwal in continuous time, eq. (vp-cosine);
+    t_max < 1 avoids alpha = 0."""
+
     s: float = 0.008
     t_min: float = 1e-3
     t_max: float = 0.9946
 
-    def _phi(self, t): return (t + self.s) / (1 + self.s) * (math.pi / 2)
+    def _phi(self, t):
+        return (t + self.s) / (1 + self.s) * (math.pi / 2)
 
     def log_alpha(self, t):
-        return torch.log(torch.cos(self._phi(_coef(t)))) - math.log(math.cos(self._phi(0.0)))
+        return torch.log(torch.cos(self._phi(_coef(t)))) - math.log(
+            math.cos(self._phi(0.0))
+        )
 
     def t_of_log_alpha(self, log_alpha):
         cos_phi = torch.exp(_coef(log_alpha) + math.log(math.cos(self._phi(0.0))))
         return torch.arccos(cos_phi) * (2 * (1 + self.s) / math.pi) - self.s
 
 # %% ../nbs/01_schedules.ipynb #c019
-def ddpm_linear_betas(num_steps: int = 1000, beta_start: float = 1e-4, beta_end: float = 0.02) -> torch.Tensor:
+def ddpm_linear_betas(
+    num_steps: int = 1000, beta_start: float = 1e-4, beta_end: float = 0.02
+) -> torch.Tensor:
     "DDPM's training betas, linear from `beta_start` to `beta_end` (float64)."
     return torch.linspace(beta_start, beta_end, num_steps, dtype=torch.float64)
 
+
 def _interp(x, xp, fp):
-    "Piecewise-linear interpolation through (xp, fp), xp increasing; the end segments are extended linearly."
+    """Piecewise-linear interpolation through (xp, fp), xp increasing; the end segments
+    are extended linearly."""
     xp, fp = xp.to(x.device), fp.to(x.device)
-    i = torch.searchsorted(xp, x.reshape(-1).contiguous()).clamp(1, len(xp) - 1).reshape(x.shape)
+    i = (
+        torch.searchsorted(xp, x.reshape(-1).contiguous())
+        .clamp(1, len(xp) - 1)
+        .reshape(x.shape)
+    )
     x0, x1, f0, f1 = xp[i - 1], xp[i], fp[i - 1], fp[i]
     return f0 + (x - x0) * (f1 - f0) / (x1 - x0)
 
 # %% ../nbs/01_schedules.ipynb #c020
 @dataclass(frozen=True, eq=False)
 class DiscreteVPSchedule(VPSchedule):
-    "A discrete VP table (default: DDPM's 1000 linear betas); log_alpha linear in t between steps, eq. (ddpm-interp)."
+    """A discrete VP table (default: DDPM's 1000 linear betas); log_alpha linear in t
+    between steps, eq. (ddpm-interp)."""
+
     betas: torch.Tensor = field(default_factory=ddpm_linear_betas)
 
     def __post_init__(self):
         betas = torch.as_tensor(self.betas, dtype=torch.float64).cpu()
         if betas.ndim != 1 or len(betas) < 2 or not ((betas > 0) & (betas < 1)).all():
-            raise ValueError(f'DiscreteVPSchedule: betas must be a 1-D table of at least 2 values in (0, 1), '
-                             f'got {betas}')
+            raise ValueError(
+                f'DiscreteVPSchedule: betas must be a 1-D table of at least 2 values '
+                'in (0, 1), '
+                f'got {betas}'
+            )
         object.__setattr__(self, 'betas', betas)
-        object.__setattr__(self, 'log_alphas', 0.5 * torch.cumsum(torch.log1p(-betas), 0))
-        object.__setattr__(self, 'times', torch.arange(1, len(betas) + 1, dtype=torch.float64) / len(betas))
+        object.__setattr__(
+            self, 'log_alphas', 0.5 * torch.cumsum(torch.log1p(-betas), 0)
+        )
+        object.__setattr__(
+            self,
+            'times',
+            torch.arange(1, len(betas) + 1, dtype=torch.float64) / len(betas),
+        )
 
     @property
-    def num_steps(self) -> int: return len(self.betas)
-    @property
-    def t_min(self) -> float: return 1 / self.num_steps
-    @property
-    def t_max(self) -> float: return 1.0
+    def num_steps(self) -> int:
+        return len(self.betas)
 
-    def log_alpha(self, t): return _interp(_coef(t), self.times, self.log_alphas)
+    @property
+    def t_min(self) -> float:
+        return 1 / self.num_steps
+
+    @property
+    def t_max(self) -> float:
+        return 1.0
+
+    def log_alpha(self, t):
+        return _interp(_coef(t), self.times, self.log_alphas)
+
     def t_of_log_alpha(self, log_alpha):
         return _interp(_coef(log_alpha), self.log_alphas.flip(0), self.times.flip(0))
-    def timestep(self, t): return self.num_steps * _coef(t) - 1
-    def nearest_timestep(self, t): return torch.round(self.timestep(t)).clamp(0, self.num_steps - 1)
-    def t_of_timestep(self, n): return (_coef(n) + 1) / self.num_steps
+
+    def timestep(self, t):
+        return self.num_steps * _coef(t) - 1
+
+    def nearest_timestep(self, t):
+        return torch.round(self.timestep(t)).clamp(0, self.num_steps - 1)
+
+    def t_of_timestep(self, n):
+        return (_coef(n) + 1) / self.num_steps
 
 # %% ../nbs/01_schedules.ipynb #c024
 @dataclass(frozen=True)
 class EDMSchedule(NoiseSchedule):
-    "EDM / VE: alpha = 1, sigma = t, so the EDM noise level is t itself, eq. (edm-schedule)."
+    """EDM / VE: alpha = 1, sigma = t, so the EDM noise level is t itself, eq.
+    (edm-schedule)."""
+
     t_min: float = 0.002
     t_max: float = 80.0
 
-    def alpha(self, t): return torch.ones_like(_coef(t))
-    def sigma(self, t): return _coef(t).clone()
-    def lam(self, t): return -torch.log(_coef(t))
-    def t_of_lam(self, lam): return torch.exp(-_coef(lam))
-    def edm_sigma(self, t): return _coef(t).clone()
-    def t_of_edm_sigma(self, sigma): return _coef(sigma).clone()
+    def alpha(self, t):
+        return torch.ones_like(_coef(t))
+
+    def sigma(self, t):
+        return _coef(t).clone()
+
+    def lam(self, t):
+        return -torch.log(_coef(t))
+
+    def t_of_lam(self, lam):
+        return torch.exp(-_coef(lam))
+
+    def edm_sigma(self, t):
+        return _coef(t).clone()
+
+    def t_of_edm_sigma(self, sigma):
+        return _coef(sigma).clone()
 
 # %% ../nbs/01_schedules.ipynb #c033
-def check_sigmas(sigmas, min_steps: int = 1, solver: str = 'sigmas', device=None) -> torch.Tensor:
-    "Validate a noise-level grid and return it as float64 (on the CPU unless `device` is given)."
-    s = torch.as_tensor(sigmas, dtype=torch.float64).detach().cpu()   # dtype first: a list of floats stays float64
-    if s.ndim != 1: raise ValueError(f'{solver}: sigmas must be a 1-D tensor, got shape {tuple(s.shape)}')
+def check_sigmas(
+    sigmas, min_steps: int = 1, solver: str = 'sigmas', device=None
+) -> torch.Tensor:
+    """Validate a noise-level grid and return it as float64 (on the CPU unless `device`
+    is given)."""
+    s = (
+        torch.as_tensor(sigmas, dtype=torch.float64).detach().cpu()
+    )  # dtype first: a list of floats stays float64
+    if s.ndim != 1:
+        raise ValueError(
+            f'{solver}: sigmas must be a 1-D tensor, got shape {tuple(s.shape)}'
+        )
     if len(s) - 1 < min_steps:
-        raise ValueError(f'{solver}: needs at least {min_steps} step(s), i.e. len(sigmas) >= {min_steps + 1}; '
-                         f'got len(sigmas) = {len(s)}')
-    if not torch.isfinite(s).all(): raise ValueError(f'{solver}: sigmas contain non-finite values: {s.tolist()}')
+        raise ValueError(
+            f'{solver}: needs at least {min_steps} step(s), i.e. len(sigmas) >= '
+            f'{min_steps + 1}; '
+            f'got len(sigmas) = {len(s)}'
+        )
+    if not torch.isfinite(s).all():
+        raise ValueError(f'{solver}: sigmas contain non-finite values: {s.tolist()}')
     if (s[:-1] <= 0).any() or s[-1] < 0:
-        raise ValueError(f'{solver}: sigmas must be positive (only the last may be 0), got {s.tolist()}')
+        raise ValueError(
+            f'{solver}: sigmas must be positive (only the last may be 0), got '
+            f'{s.tolist()}'
+        )
     bad = (s[1:] >= s[:-1]).nonzero()
     if len(bad):
         i = int(bad[0])
-        raise ValueError(f'{solver}: sigmas must be strictly decreasing, but sigmas[{i}] = {s[i]:.6g} '
-                         f'<= sigmas[{i + 1}] = {s[i + 1]:.6g}')
+        raise ValueError(
+            f'{solver}: sigmas must be strictly decreasing, but sigmas[{i}] = '
+            f'{s[i]:.6g} '
+            f'<= sigmas[{i + 1}] = {s[i + 1]:.6g}'
+        )
     return s if device is None else s.to(device)
 
+
 def _num_values(n, append_zero: bool) -> int:
-    "How many rule-spaced values a grid of `n` steps holds (one fewer when the last step goes to 0)."
+    """How many rule-spaced values a grid of `n` steps holds (one fewer when the last
+    step goes to 0)."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f'a grid needs an integer number of steps n >= 1, got n={n!r}')
     return n if append_zero else n + 1
 
+
 def _finish(sigmas, append_zero, device):
-    if append_zero: sigmas = torch.cat([sigmas, sigmas.new_zeros(1)])
+    if append_zero:
+        sigmas = torch.cat([sigmas, sigmas.new_zeros(1)])
     return check_sigmas(sigmas, device=device)
 
 # %% ../nbs/01_schedules.ipynb #c036
 def _check_sigma_range(sigma_min, sigma_max):
     if not (0 < sigma_min < sigma_max < math.inf):
-        raise ValueError(f'need 0 < sigma_min < sigma_max < inf, '
-                         f'got sigma_min={sigma_min!r}, sigma_max={sigma_max!r}')
+        raise ValueError(
+            f'need 0 < sigma_min < sigma_max < inf, '
+            f'got sigma_min={sigma_min!r}, sigma_max={sigma_max!r}'
+        )
 
-def get_sigmas_logsnr(n: int, sigma_min: float, sigma_max: float, append_zero: bool = False,
-                      device=None) -> torch.Tensor:
-    "`n` steps uniform in log-SNR lambda = -log(sigma) from sigma_max to sigma_min, eq. (time-grids)."
-    m = _num_values(n, append_zero); _check_sigma_range(sigma_min, sigma_max)
-    sigmas = torch.linspace(math.log(sigma_max), math.log(sigma_min), m, dtype=torch.float64).exp()
+
+def get_sigmas_logsnr(
+    n: int, sigma_min: float, sigma_max: float, append_zero: bool = False, device=None
+) -> torch.Tensor:
+    """`n` steps uniform in log-SNR lambda = -log(sigma) from sigma_max to sigma_min,
+    eq. (time-grids)."""
+    m = _num_values(n, append_zero)
+    _check_sigma_range(sigma_min, sigma_max)
+    sigmas = torch.linspace(
+        math.log(sigma_max), math.log(sigma_min), m, dtype=torch.float64
+    ).exp()
     sigmas[0] = sigma_max
-    if m > 1: sigmas[-1] = sigma_min
+    if m > 1:
+        sigmas[-1] = sigma_min
     return _finish(sigmas, append_zero, device)
 
-def get_sigmas_karras(n: int, sigma_min: float, sigma_max: float, rho: float = 7.0, append_zero: bool = False,
-                      device=None) -> torch.Tensor:
-    "`n` steps of the EDM polynomial schedule with exponent `rho` (Karras et al.), eq. (time-grids)."
-    m = _num_values(n, append_zero); _check_sigma_range(sigma_min, sigma_max)
-    if not rho > 0: raise ValueError(f'rho must be positive, got {rho!r}')
+
+def get_sigmas_karras(
+    n: int,
+    sigma_min: float,
+    sigma_max: float,
+    rho: float = 7.0,
+    append_zero: bool = False,
+    device=None,
+) -> torch.Tensor:
+    """`n` steps of the EDM polynomial schedule with exponent `rho` (Karras et al.), eq.
+    (time-grids)."""
+    m = _num_values(n, append_zero)
+    _check_sigma_range(sigma_min, sigma_max)
+    if not rho > 0:
+        raise ValueError(f'rho must be positive, got {rho!r}')
     ramp = torch.linspace(0, 1, m, dtype=torch.float64)
-    sigmas = (sigma_max ** (1 / rho) + ramp * (sigma_min ** (1 / rho) - sigma_max ** (1 / rho))) ** rho
+    sigmas = (
+        sigma_max ** (1 / rho)
+        + ramp * (sigma_min ** (1 / rho) - sigma_max ** (1 / rho))
+    ) ** rho
     sigmas[0] = sigma_max
-    if m > 1: sigmas[-1] = sigma_min
+    if m > 1:
+        sigmas[-1] = sigma_min
     return _finish(sigmas, append_zero, device)
 
 # %% ../nbs/01_schedules.ipynb #c039
@@ -211,21 +333,31 @@ def _sigmas_time_power(schedule, n, t_start, t_end, power, append_zero, device):
     t_start = schedule.t_max if t_start is None else float(t_start)
     t_end = schedule.t_min if t_end is None else float(t_end)
     if not (schedule.t_min <= t_end < t_start <= schedule.t_max):
-        raise ValueError(f'need {schedule.t_min} <= t_end < t_start <= {schedule.t_max} '
-                         f'for {type(schedule).__name__}, '
-                         f'got t_start={t_start!r}, t_end={t_end!r}')
-    root = torch.linspace(t_start ** (1 / power), t_end ** (1 / power), m, dtype=torch.float64)
-    t = root ** power
+        raise ValueError(
+            f'need {schedule.t_min} <= t_end < t_start <= {schedule.t_max} '
+            f'for {type(schedule).__name__}, '
+            f'got t_start={t_start!r}, t_end={t_end!r}'
+        )
+    root = torch.linspace(
+        t_start ** (1 / power), t_end ** (1 / power), m, dtype=torch.float64
+    )
+    t = root**power
     t[0] = t_start
-    if m > 1: t[-1] = t_end
+    if m > 1:
+        t[-1] = t_end
     return _finish(schedule.edm_sigma(t), append_zero, device)
 
-def get_sigmas_time_uniform(schedule, n: int, t_start=None, t_end=None, append_zero=False,
-                            device=None) -> torch.Tensor:
+
+def get_sigmas_time_uniform(
+    schedule, n: int, t_start=None, t_end=None, append_zero=False, device=None
+) -> torch.Tensor:
     "`n` steps uniform in the schedule's time t, as EDM sigmas, eq. (time-grids)."
     return _sigmas_time_power(schedule, n, t_start, t_end, 1, append_zero, device)
 
-def get_sigmas_time_quadratic(schedule, n: int, t_start=None, t_end=None, append_zero=False,
-                              device=None) -> torch.Tensor:
-    "`n` steps uniform in sqrt(t) (DDIM's quadratic spacing), as EDM sigmas, eq. (time-grids)."
+
+def get_sigmas_time_quadratic(
+    schedule, n: int, t_start=None, t_end=None, append_zero=False, device=None
+) -> torch.Tensor:
+    """`n` steps uniform in sqrt(t) (DDIM's quadratic spacing), as EDM sigmas, eq.
+    (time-grids)."""
     return _sigmas_time_power(schedule, n, t_start, t_end, 2, append_zero, device)

@@ -8,41 +8,78 @@ __all__ = ['CHAPTER_ORDER', 'SAMPLERS', 'Samplers', 'solver_info', 'get_sampler'
 # %% ../nbs/16_solvers.ipynb #c003
 from collections.abc import Callable, Iterator, Mapping
 
-from . import dpmsolver, evodiff, heun, ipndm, unipc  # noqa: F401  (importing them registers their solvers)
+# importing the solver chapters' modules registers their solvers
+from . import dpmsolver, evodiff, heun, ipndm, unipc  # noqa: F401
 from .sampling import REGISTRY, SolverInfo
 
 # %% ../nbs/16_solvers.ipynb #c006
-CHAPTER_ORDER = ('sampling', 'heun', 'dpmsolver', 'unipc', 'ipndm', 'evodiff')   # the book's solver chapters
+CHAPTER_ORDER = (
+    'sampling',
+    'heun',
+    'dpmsolver',
+    'unipc',
+    'ipndm',
+    'evodiff',
+)  # the book's solver chapters
+
 
 def _chapter(info: SolverInfo) -> int:
     module = info.sample.__module__.rsplit('.', 1)[-1]
-    return CHAPTER_ORDER.index(module) if module in CHAPTER_ORDER else len(CHAPTER_ORDER)
+    return (
+        CHAPTER_ORDER.index(module) if module in CHAPTER_ORDER else len(CHAPTER_ORDER)
+    )
+
 
 class Samplers(Mapping):
-    "Name -> sampler of every registered solver, in chapter order: a live, read-only view of `REGISTRY`."
-    def __getitem__(self, name: str) -> Callable: return REGISTRY[name].sample
-    def __iter__(self) -> Iterator[str]: return iter(sorted(REGISTRY, key=lambda name: _chapter(REGISTRY[name])))
-    def __len__(self) -> int: return len(REGISTRY)
-    def __repr__(self) -> str: return f'Samplers({", ".join(self)})'
+    """Name -> sampler of every registered solver, in chapter order: a live, read-only
+    view of `REGISTRY`."""
+
+    def __getitem__(self, name: str) -> Callable:
+        return REGISTRY[name].sample
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(REGISTRY, key=lambda name: _chapter(REGISTRY[name])))
+
+    def __len__(self) -> int:
+        return len(REGISTRY)
+
+    def __repr__(self) -> str:
+        return f'Samplers({", ".join(self)})'
+
 
 SAMPLERS = Samplers()
 
+
 def solver_info(name: str) -> SolverInfo:
-    "The registry record of `name`; a ValueError listing the registered names otherwise."
+    """The registry record of `name`; a ValueError listing the registered names
+    otherwise."""
     if name not in REGISTRY:
-        raise ValueError(f'unknown sampler {name!r}; choose one of: {", ".join(SAMPLERS)}')
+        raise ValueError(
+            f'unknown sampler {name!r}; choose one of: {", ".join(SAMPLERS)}'
+        )
     return REGISTRY[name]
+
 
 def get_sampler(name: str) -> Callable:
     "The sampler registered as `name`; a ValueError listing the names otherwise."
     return solver_info(name).sample
 
 # %% ../nbs/16_solvers.ipynb #c008
-def nfe(name: str, n_steps: int, *, ends_at_zero: bool = False, denoise_to_zero: bool = False, **hyper) -> int:
-    "Network evaluations of sampler `name` on a grid of `n_steps` steps (= len(sigmas) - 1) with `hyper`."
+def nfe(
+    name: str,
+    n_steps: int,
+    *,
+    ends_at_zero: bool = False,
+    denoise_to_zero: bool = False,
+    **hyper,
+) -> int:
+    """Network evaluations of sampler `name` on a grid of `n_steps` steps (= len(sigmas)
+    - 1) with `hyper`."""
     info = solver_info(name)
     if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 1:
         raise ValueError(f'nfe: n_steps must be an integer >= 1, got {n_steps!r}')
     if denoise_to_zero and ends_at_zero:
-        raise ValueError('nfe: denoise_to_zero needs a grid that ends above 0 (ends_at_zero=False)')
+        raise ValueError(
+            'nfe: denoise_to_zero needs a grid that ends above 0 (ends_at_zero=False)'
+        )
     return info.nfe(n_steps, ends_at_zero, **hyper) + int(denoise_to_zero)

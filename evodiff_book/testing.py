@@ -8,36 +8,70 @@ __all__ = ['raises', 'assert_close', 'spread_gaussian', 'measured_order']
 # %% ../nbs/00_testing.ipynb #c003
 import torch
 
+
 def raises(fn, *words, exc=(ValueError, TypeError, FloatingPointError)) -> str:
-    """Assert that `fn()` raises `exc` with every one of `words` in its message; return the message.
-    An exception class may also be given first: `raises(fn, FileNotFoundError, 'path')`."""
-    if words and isinstance(words[0], type) and issubclass(words[0], BaseException): exc, words = words[0], words[1:]
-    try: fn()
+    """Assert that `fn()` raises `exc` with every one of `words` in its message; return
+    the message. An exception class may also be given first: `raises(fn,
+    FileNotFoundError, 'path')`."""
+    if words and isinstance(words[0], type) and issubclass(words[0], BaseException):
+        exc, words = words[0], words[1:]
+    try:
+        fn()
     except exc as e:
-        assert all(w in str(e) for w in words), f'message {str(e)!r} lacks one of {words}'
+        assert all(w in str(e) for w in words), (
+            f'message {str(e)!r} lacks one of {words}'
+        )
         return str(e)
     raise AssertionError(f'{getattr(fn, "__name__", fn)} raised no {exc}')
 
-def assert_close(actual: torch.Tensor, expected: torch.Tensor, rtol: float = 1e-12, atol: float = 1e-12) -> None:
-    "Assert |actual - expected| <= atol + rtol |expected| elementwise, and equal shapes and dtypes."
-    assert actual.shape == expected.shape and actual.dtype == expected.dtype, (actual.shape, expected.shape)
+
+def assert_close(
+    actual: torch.Tensor,
+    expected: torch.Tensor,
+    rtol: float = 1e-12,
+    atol: float = 1e-12,
+) -> None:
+    """Assert |actual - expected| <= atol + rtol |expected| elementwise, and equal
+    shapes and dtypes."""
+    assert actual.shape == expected.shape and actual.dtype == expected.dtype, (
+        actual.shape,
+        expected.shape,
+    )
     excess = ((actual - expected).abs() - (atol + rtol * expected.abs())).max().item()
     assert excess <= 0, f'differences exceed the tolerance by up to {excess:.3g}'
 
+
 def spread_gaussian(shape=(16,), low: float = 1e-3):
-    """Exact `(denoiser, solution)` for x0 ~ N(mu, diag(s^2)) of `shape`, s^2 log-spaced from `low` to 1 and mu
-    linearly from -0.5 to 0.5; `solution(x, sigma_from, sigma_to)` solves the probability-flow ODE (float64)."""
+    """Exact `(denoiser, solution)` for x0 ~ N(mu, diag(s^2)) of `shape`, s^2 log-spaced
+    from `low` to 1 and mu linearly from -0.5 to 0.5; `solution(x, sigma_from,
+    sigma_to)` solves the probability-flow ODE (float64)."""
     n = torch.Size(shape).numel()
-    var = torch.logspace(torch.log10(torch.tensor(low)).item(), 0, n, dtype=torch.float64).reshape(shape)
+    var = torch.logspace(
+        torch.log10(torch.tensor(low)).item(), 0, n, dtype=torch.float64
+    ).reshape(shape)
     mu = torch.linspace(-0.5, 0.5, n, dtype=torch.float64).reshape(shape)
+
     def denoiser(x, sigma):
         s2 = (sigma.to(var.dtype) ** 2).reshape(-1, *[1] * len(shape))
         return (mu + var / (var + s2) * (x - mu)).to(x.dtype)
+
     def solution(x, sigma_from, sigma_to):
-        return mu + (x - mu) * ((var + sigma_to ** 2) / (var + sigma_from ** 2)).sqrt()
+        return mu + (x - mu) * ((var + sigma_to**2) / (var + sigma_from**2)).sqrt()
+
     return denoiser, solution
+
 
 def measured_order(nfes, errors) -> float:
     "Minus the least-squares slope of log(error) against log(NFE)."
-    A = torch.stack([torch.tensor(nfes, dtype=torch.float64).log(), torch.ones(len(nfes), dtype=torch.float64)], 1)
-    return -torch.linalg.lstsq(A, torch.tensor(errors, dtype=torch.float64).log()[:, None]).solution[0].item()
+    A = torch.stack(
+        [
+            torch.tensor(nfes, dtype=torch.float64).log(),
+            torch.ones(len(nfes), dtype=torch.float64),
+        ],
+        1,
+    )
+    return (
+        -torch.linalg.lstsq(A, torch.tensor(errors, dtype=torch.float64).log()[:, None])
+        .solution[0]
+        .item()
+    )

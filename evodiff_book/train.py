@@ -23,41 +23,70 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import (InputError, command, git_commit, machine_description, positive_int, results_folder,
-                               writable_dir)
-from .unet import (UNet, UNetConfig, drop_labels, load_pretrained, load_torch_file, one_hot_labels,
-                               param_count, save_pretrained)
+from evodiff_book.core import (
+    InputError,
+    command,
+    git_commit,
+    machine_description,
+    positive_int,
+    results_folder,
+    writable_dir,
+)
+from evodiff_book.unet import (
+    UNet,
+    UNetConfig,
+    drop_labels,
+    load_pretrained,
+    load_torch_file,
+    one_hot_labels,
+    param_count,
+    save_pretrained,
+)
 
 # %% ../nbs/32_train.ipynb #c006
 @dataclass
 class TrainConfig:
-    "Training hyper-parameters (EDM's CIFAR-10 recipe, with warm-up and EMA scaled to a short run)."
+    """Training hyper-parameters (EDM's CIFAR-10 recipe, with warm-up and EMA scaled to
+    a short run)."""
+
     batch_size: int = 512
-    lr: float = 1e-3                     # Adam learning rate after warm-up (EDM, batch 512)
-    lr_warmup_images: int = 500_000      # linear warm-up from 0
+    lr: float = 1e-3  # Adam learning rate after warm-up (EDM, batch 512)
+    lr_warmup_images: int = 500_000  # linear warm-up from 0
     adam_betas: tuple = (0.9, 0.999)
     adam_eps: float = 1e-8
-    P_mean: float = -1.2                 # log sigma ~ N(P_mean, P_std^2)
+    P_mean: float = -1.2  # log sigma ~ N(P_mean, P_std^2)
     P_std: float = 1.2
-    label_dropout: float = 0.1           # probability of training on the null class
-    xflip: bool = True                   # random horizontal flips
-    ema_halflife_images: int = 500_000   # EMA half-life, in training images ...
-    ema_rampup: float = 0.05             # ... but at most this fraction of the images seen so far
+    label_dropout: float = 0.1  # probability of training on the null class
+    xflip: bool = True  # random horizontal flips
+    ema_halflife_images: int = 500_000  # EMA half-life, in training images ...
+    ema_rampup: float = 0.05  # ... but at most this fraction of the images seen so far
     seed: int = 0
-    checkpoint_every: int = 1000         # steps between checkpoints (also one at every stop)
-    log_every: int = 50                  # steps between progress updates
+    checkpoint_every: int = 1000  # steps between checkpoints (also one at every stop)
+    log_every: int = 50  # steps between progress updates
 
-    def __post_init__(self): self.adam_betas = tuple(self.adam_betas)
+    def __post_init__(self):
+        self.adam_betas = tuple(self.adam_betas)
 
 # %% ../nbs/32_train.ipynb #c008
-def edm_loss(net, images: torch.Tensor, labels: torch.Tensor | None, cfg: TrainConfig,
-             generator: torch.Generator | None = None, sigma_data: float = 0.5) -> torch.Tensor:
-    "EDM loss of equation (train-edm-loss) per image, `images` in [-1, 1] (B, C, H, W), labels one-hot or None."
+def edm_loss(
+    net,
+    images: torch.Tensor,
+    labels: torch.Tensor | None,
+    cfg: TrainConfig,
+    generator: torch.Generator | None = None,
+    sigma_data: float = 0.5,
+) -> torch.Tensor:
+    """EDM loss of equation (train-edm-loss) per image, `images` in [-1, 1] (B, C, H,
+    W), labels one-hot or None."""
     B = images.shape[0]
-    sigma = (torch.randn(B, generator=generator, device=images.device) * cfg.P_std + cfg.P_mean).exp()
-    weight = (sigma ** 2 + sigma_data ** 2) / (sigma * sigma_data) ** 2
+    sigma = (
+        torch.randn(B, generator=generator, device=images.device) * cfg.P_std
+        + cfg.P_mean
+    ).exp()
+    weight = (sigma**2 + sigma_data**2) / (sigma * sigma_data) ** 2
     noise = torch.randn(images.shape, generator=generator, device=images.device)
-    if labels is not None: labels = drop_labels(labels, cfg.label_dropout, generator)
+    if labels is not None:
+        labels = drop_labels(labels, cfg.label_dropout, generator)
     denoised = net(images + noise * sigma[:, None, None, None], sigma, labels)
     return weight * (denoised.float() - images).square().mean(dim=(1, 2, 3))
 
@@ -66,6 +95,7 @@ def ema_beta(nimg: int, cfg: TrainConfig) -> float:
     "EMA decay of equation (train-ema) after `nimg` training images."
     halflife = min(cfg.ema_halflife_images, cfg.ema_rampup * nimg)
     return 0.5 ** (cfg.batch_size / max(halflife, 1e-8))
+
 
 @torch.no_grad()
 def update_ema(ema: torch.nn.Module, net: torch.nn.Module, beta: float) -> None:
@@ -76,168 +106,332 @@ def update_ema(ema: torch.nn.Module, net: torch.nn.Module, beta: float) -> None:
 # %% ../nbs/32_train.ipynb #c015
 @functools.lru_cache(maxsize=4)
 def epoch_permutation(epoch: int, n: int, seed: int) -> np.ndarray:
-    "The order in which epoch `epoch` visits `n` items (cached: every step of an epoch asks for it)."
+    """The order in which epoch `epoch` visits `n` items (cached: every step of an epoch
+    asks for it)."""
     return np.random.default_rng([seed, epoch]).permutation(n)
 
+
 def batch_indices(step: int, batch_size: int, n: int, seed: int) -> np.ndarray:
-    "Indices of the items of training step `step`: positions step*B ... step*B+B-1 of the concatenated epochs."
+    """Indices of the items of training step `step`: positions step*B ... step*B+B-1 of
+    the concatenated epochs."""
     pos = np.arange(step * batch_size, (step + 1) * batch_size)
     epochs = pos // n
     out = np.empty(batch_size, dtype=np.int64)
-    for e in np.unique(epochs): out[epochs == e] = epoch_permutation(int(e), n, seed)[pos[epochs == e] % n]
+    for e in np.unique(epochs):
+        out[epochs == e] = epoch_permutation(int(e), n, seed)[pos[epochs == e] % n]
     return out
 
+
 def step_generator(step: int, seed: int, device) -> torch.Generator:
-    "The generator of all per-step randomness (noise, noise levels, flips, label dropout)."
-    state = int(np.random.SeedSequence([seed, step]).generate_state(1, dtype=np.uint64)[0])
+    """The generator of all per-step randomness (noise, noise levels, flips, label
+    dropout)."""
+    state = int(
+        np.random.SeedSequence([seed, step]).generate_state(1, dtype=np.uint64)[0]
+    )
     return torch.Generator(device=device).manual_seed(state)
 
 # %% ../nbs/32_train.ipynb #c018
 @dataclass
 class TrainState:
-    "Everything a run changes: networks, optimiser, counters, losses, held-out losses and the record of every run."
+    """Everything a run changes: networks, optimiser, counters, losses, held-out losses
+    and the record of every run."""
+
     net: UNet
     ema: UNet
     opt: torch.optim.Optimizer
     step: int = 0
     nimg: int = 0
-    wall_time: float = 0.0      # seconds of training in earlier runs (as of this run's start)
-    losses: list = None         # mean loss of every step
-    evals: list = None          # held-out losses: dicts with images_seen, ema_loss, seconds
-    runs: list = None           # one dict per run (resume): start/end, machine, precision, speed
-    restarts: list = None       # image counts at which Adam restarted from zero moments (resume without Adam)
+    wall_time: float = (
+        0.0  # seconds of training in earlier runs (as of this run's start)
+    )
+    losses: list = None  # mean loss of every step
+    evals: list = None  # held-out losses: dicts with images_seen, ema_loss, seconds
+    runs: list = None  # one dict per run (resume): start/end, machine, precision, speed
+    # image counts at which Adam restarted from zero moments (resume without Adam)
+    restarts: list = None
+
 
 def make_state(unet_cfg: UNetConfig, cfg: TrainConfig, device) -> TrainState:
     "A fresh network (seeded by `cfg.seed`), its EMA copy and an Adam optimiser."
     torch.manual_seed(cfg.seed)
     net = UNet(unet_cfg).to(device).train()
     ema = copy.deepcopy(net).eval().requires_grad_(False)
-    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=cfg.adam_betas, eps=cfg.adam_eps,
-                           fused=torch.device(device).type == 'cuda')   # one kernel for all parameters on the GPU
+    opt = torch.optim.Adam(
+        net.parameters(),
+        lr=cfg.lr,
+        betas=cfg.adam_betas,
+        eps=cfg.adam_eps,
+        fused=torch.device(device).type == 'cuda',
+    )  # one kernel for all parameters on the GPU
     return TrainState(net, ema, opt, losses=[], evals=[], runs=[], restarts=[])
 
 # %% ../nbs/32_train.ipynb #c019
-REWARMUP_IMAGES = 20_000   # linear learning-rate warm-up after Adam restarts from zero moments
+REWARMUP_IMAGES = (
+    20_000  # linear learning-rate warm-up after Adam restarts from zero moments
+)
+
 
 def learning_rate(nimg: int, cfg: TrainConfig, restarts: list = ()) -> float:
-    "Adam's learning rate for the step that ends at `nimg` images: the warm-up, and a short one after each restart."
+    """Adam's learning rate for the step that ends at `nimg` images: the warm-up, and a
+    short one after each restart."""
     factor = min(nimg / max(cfg.lr_warmup_images, 1), 1)
-    if restarts: factor = min(factor, (nimg - restarts[-1]) / REWARMUP_IMAGES)
+    if restarts:
+        factor = min(factor, (nimg - restarts[-1]) / REWARMUP_IMAGES)
     return cfg.lr * factor
 
-def train_step(state: TrainState, model, images: torch.Tensor, labels: torch.Tensor, cfg: TrainConfig,
-               amp: bool = False) -> torch.Tensor:
-    "One optimiser step on the batch of step `state.step`; `model` is `state.net` or its compiled version."
+
+def train_step(
+    state: TrainState,
+    model,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    cfg: TrainConfig,
+    amp: bool = False,
+) -> torch.Tensor:
+    """One optimiser step on the batch of step `state.step`; `model` is `state.net` or
+    its compiled version."""
     device = images.device
     gen = step_generator(state.step, cfg.seed, device)
-    idx = torch.from_numpy(batch_indices(state.step, cfg.batch_size, images.shape[0], cfg.seed)).to(device)
+    idx = torch.from_numpy(
+        batch_indices(state.step, cfg.batch_size, images.shape[0], cfg.seed)
+    ).to(device)
     x = images[idx].float() / 127.5 - 1
-    if cfg.xflip: x = torch.where(torch.rand(len(idx), generator=gen, device=device)[:, None, None, None] < 0.5, x.flip(3), x)
-    onehot = one_hot_labels(labels[idx], len(idx), state.net.config.num_classes, device) if state.net.config.num_classes else None
-    for g in state.opt.param_groups: g['lr'] = learning_rate(state.nimg + cfg.batch_size, cfg, state.restarts)
+    if cfg.xflip:
+        x = torch.where(
+            torch.rand(len(idx), generator=gen, device=device)[:, None, None, None]
+            < 0.5,
+            x.flip(3),
+            x,
+        )
+    onehot = (
+        one_hot_labels(labels[idx], len(idx), state.net.config.num_classes, device)
+        if state.net.config.num_classes
+        else None
+    )
+    for g in state.opt.param_groups:
+        g['lr'] = learning_rate(state.nimg + cfg.batch_size, cfg, state.restarts)
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
         loss = edm_loss(model, x, onehot, cfg, gen, state.net.config.sigma_data).mean()
     state.opt.zero_grad(set_to_none=True)
     loss.backward()
     for p in state.net.parameters():
-        if p.grad is not None: torch.nan_to_num_(p.grad, nan=0, posinf=0, neginf=0)
+        if p.grad is not None:
+            torch.nan_to_num_(p.grad, nan=0, posinf=0, neginf=0)
     state.opt.step()
-    state.step += 1; state.nimg += cfg.batch_size
+    state.step += 1
+    state.nimg += cfg.batch_size
     update_ema(state.ema, state.net, ema_beta(state.nimg, cfg))
     return loss.detach()
 
 # %% ../nbs/32_train.ipynb #c021
 CHECKPOINT = 'checkpoint.pt'
-HISTORY = ('step', 'nimg', 'wall_time', 'losses', 'evals', 'runs', 'restarts')   # the counters and records of a run
+HISTORY = (
+    'step',
+    'nimg',
+    'wall_time',
+    'losses',
+    'evals',
+    'runs',
+    'restarts',
+)  # the counters and records of a run
+
 
 def data_fingerprint(images: torch.Tensor, labels: torch.Tensor) -> str:
-    "A short hash of the training images and labels, to refuse resuming on different data."
+    """A short hash of the training images and labels, to refuse resuming on different
+    data."""
     import hashlib
-    h = hashlib.sha256(images.cpu().numpy().tobytes()); h.update(labels.cpu().numpy().astype(np.int64).tobytes())
+
+    h = hashlib.sha256(images.cpu().numpy().tobytes())
+    h.update(labels.cpu().numpy().astype(np.int64).tobytes())
     return h.hexdigest()[:16]
+
 
 def _history(state: TrainState, wall_time: float) -> dict:
     "The counters and records of `state`, with the training time so far."
-    return dict(step=state.step, nimg=state.nimg, wall_time=wall_time, losses=state.losses, evals=state.evals,
-                runs=state.runs, restarts=state.restarts)
+    return dict(
+        step=state.step,
+        nimg=state.nimg,
+        wall_time=wall_time,
+        losses=state.losses,
+        evals=state.evals,
+        runs=state.runs,
+        restarts=state.restarts,
+    )
 
-def save_checkpoint(state: TrainState, folder, cfg: TrainConfig, fingerprint: str, wall_time: float) -> None:
-    "Write `folder/checkpoint.pt` atomically; `wall_time` is the training time so far, this run included."
-    rng = dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate(),
-               cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
-    ckpt = dict(net=state.net.state_dict(), ema=state.ema.state_dict(), opt=state.opt.state_dict(), rng=rng,
-                train_config=asdict(cfg), unet_config=asdict(state.net.config), data=fingerprint,
-                **_history(state, wall_time))
+
+def save_checkpoint(
+    state: TrainState, folder, cfg: TrainConfig, fingerprint: str, wall_time: float
+) -> None:
+    """Write `folder/checkpoint.pt` atomically; `wall_time` is the training time so far,
+    this run included."""
+    rng = dict(
+        torch=torch.get_rng_state(),
+        numpy=np.random.get_state(),
+        python=random.getstate(),
+        cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+    )
+    ckpt = dict(
+        net=state.net.state_dict(),
+        ema=state.ema.state_dict(),
+        opt=state.opt.state_dict(),
+        rng=rng,
+        train_config=asdict(cfg),
+        unet_config=asdict(state.net.config),
+        data=fingerprint,
+        **_history(state, wall_time),
+    )
     tmp = Path(folder) / (CHECKPOINT + '.tmp')
-    torch.save(ckpt, tmp); os.replace(tmp, Path(folder) / CHECKPOINT)
+    torch.save(ckpt, tmp)
+    os.replace(tmp, Path(folder) / CHECKPOINT)
 
 # %% ../nbs/32_train.ipynb #c022
-def _check_same_run(saved: dict, where, cfg: TrainConfig, unet_cfg: UNetConfig, fingerprint: str) -> None:
+def _check_same_run(
+    saved: dict, where, cfg: TrainConfig, unet_cfg: UNetConfig, fingerprint: str
+) -> None:
     "Refuse to continue a run saved with other configurations or data."
-    for key, now in (('train_config', asdict(cfg)), ('unet_config', asdict(unet_cfg)), ('data', fingerprint)):
-        if json.dumps(saved[key], sort_keys=True, default=list) != json.dumps(now, sort_keys=True, default=list):
-            raise ValueError(f'{where} has a different {key}:\n  saved: {saved[key]}\n  now:   {now}\n'
-                             'Use a new --out folder to start afresh.')
+    for key, now in (
+        ('train_config', asdict(cfg)),
+        ('unet_config', asdict(unet_cfg)),
+        ('data', fingerprint),
+    ):
+        if json.dumps(saved[key], sort_keys=True, default=list) != json.dumps(
+            now, sort_keys=True, default=list
+        ):
+            raise ValueError(
+                f'{where} has a different {key}:\n  saved: {saved[key]}\n  now:   '
+                f'{now}\n'
+                'Use a new --out folder to start afresh.'
+            )
+
 
 def _restore_history(state: TrainState, saved: dict) -> None:
-    "Counters and records; a checkpoint from before run records were kept gets one record for all earlier runs."
-    state.step, state.nimg, state.wall_time, state.losses = saved['step'], saved['nimg'], saved['wall_time'], saved['losses']
+    """Counters and records; a checkpoint from before run records were kept gets one
+    record for all earlier runs."""
+    state.step, state.nimg, state.wall_time, state.losses = (
+        saved['step'],
+        saved['nimg'],
+        saved['wall_time'],
+        saved['losses'],
+    )
     state.evals, state.restarts = saved.get('evals', []), saved.get('restarts', [])
-    state.runs = saved.get('runs') or [dict(start_images=0, end_images=saved['nimg'], seconds=round(saved['wall_time'], 1),
-                                            note='all runs before run records were kept')]
+    state.runs = saved.get('runs') or [
+        dict(
+            start_images=0,
+            end_images=saved['nimg'],
+            seconds=round(saved['wall_time'], 1),
+            note='all runs before run records were kept',
+        )
+    ]
 
-def load_checkpoint(state: TrainState, folder, cfg: TrainConfig, fingerprint: str) -> TrainState:
-    "Restore `state` (and the random generators) from `folder/checkpoint.pt`; refuses a different run."
-    ckpt = load_torch_file(Path(folder) / CHECKPOINT, 'training checkpoint', weights_only=False)
-    _check_same_run(ckpt, f'load_checkpoint: the checkpoint in {folder}', cfg, state.net.config, fingerprint)
-    state.net.load_state_dict(ckpt['net']); state.ema.load_state_dict(ckpt['ema']); state.opt.load_state_dict(ckpt['opt'])
+
+def load_checkpoint(
+    state: TrainState, folder, cfg: TrainConfig, fingerprint: str
+) -> TrainState:
+    """Restore `state` (and the random generators) from `folder/checkpoint.pt`; refuses
+    a different run."""
+    ckpt = load_torch_file(
+        Path(folder) / CHECKPOINT, 'training checkpoint', weights_only=False
+    )
+    _check_same_run(
+        ckpt,
+        f'load_checkpoint: the checkpoint in {folder}',
+        cfg,
+        state.net.config,
+        fingerprint,
+    )
+    state.net.load_state_dict(ckpt['net'])
+    state.ema.load_state_dict(ckpt['ema'])
+    state.opt.load_state_dict(ckpt['opt'])
     _restore_history(state, ckpt)
     rng = ckpt['rng']
-    torch.set_rng_state(rng['torch']); np.random.set_state(rng['numpy']); random.setstate(rng['python'])
-    if rng['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(rng['cuda'])
+    torch.set_rng_state(rng['torch'])
+    np.random.set_state(rng['numpy'])
+    random.setstate(rng['python'])
+    if rng['cuda'] and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(rng['cuda'])
     return state
 
 # %% ../nbs/32_train.ipynb #c024
 def loss_curve(losses: list, bins: int = 200) -> dict:
-    "Per-step losses averaged in at most `bins` consecutive bins: {'step': bin end steps, 'loss': means}."
-    edges = np.unique(np.linspace(0, len(losses), min(bins, len(losses)) + 1).round().astype(int))
-    return dict(step=edges[1:].tolist(), loss=[float(np.mean(losses[a:b])) for a, b in zip(edges[:-1], edges[1:])])
+    """Per-step losses averaged in at most `bins` consecutive bins: {'step': bin end
+    steps, 'loss': means}."""
+    edges = np.unique(
+        np.linspace(0, len(losses), min(bins, len(losses)) + 1).round().astype(int)
+    )
+    return dict(
+        step=edges[1:].tolist(),
+        loss=[float(np.mean(losses[a:b])) for a, b in zip(edges[:-1], edges[1:])],
+    )
 
 # %% ../nbs/32_train.ipynb #c027
 def _progress(total, initial, enabled):
     "A tqdm bar, or a minimal stand-in that prints a line at each update."
-    if not enabled: return None
+    if not enabled:
+        return None
     try:
         from tqdm.auto import tqdm
+
         return tqdm(total=total, initial=initial, unit='step', dynamic_ncols=True)
     except ImportError:
+
         class Plain:
-            def __init__(self): self.n = initial
-            def update(self, k): self.n += k
-            def set_postfix_str(self, s): print(f'step {self.n}: {s}', flush=True)
-            def close(self): pass
+            def __init__(self):
+                self.n = initial
+
+            def update(self, k):
+                self.n += k
+
+            def set_postfix_str(self, s):
+                print(f'step {self.n}: {s}', flush=True)
+
+            def close(self):
+                pass
+
         return Plain()
 
 # %% ../nbs/32_train.ipynb #c028
-def train(out, images, labels, cfg: TrainConfig = TrainConfig(), unet_cfg: UNetConfig = UNetConfig(), *,
-          max_steps: int | None = None, minutes: float | None = None, device=None, amp: bool | None = None,
-          compile: bool = False, channels_last: bool = False, eval_data: tuple | None = None,
-          eval_every_images: int | None = None, init_from=None, progress: bool = True, data_note: str = '') -> TrainState:
-    "Train (or resume) in folder `out` on uint8 `images` (N, H, W, C) until `max_steps` or `minutes`; export the EMA."
-    if max_steps is None and minutes is None: raise ValueError('train: give max_steps or minutes (or both)')
-    if eval_every_images and eval_data is None: raise ValueError('train: eval_every_images needs eval_data (images, labels)')
+def train(
+    out,
+    images,
+    labels,
+    cfg: TrainConfig = TrainConfig(),
+    unet_cfg: UNetConfig = UNetConfig(),
+    *,
+    max_steps: int | None = None,
+    minutes: float | None = None,
+    device=None,
+    amp: bool | None = None,
+    compile: bool = False,
+    channels_last: bool = False,
+    eval_data: tuple | None = None,
+    eval_every_images: int | None = None,
+    init_from=None,
+    progress: bool = True,
+    data_note: str = '',
+) -> TrainState:
+    """Train (or resume) in folder `out` on uint8 `images` (N, H, W, C) until
+    `max_steps` or `minutes`; export the EMA."""
+    if max_steps is None and minutes is None:
+        raise ValueError('train: give max_steps or minutes (or both)')
+    if eval_every_images and eval_data is None:
+        raise ValueError('train: eval_every_images needs eval_data (images, labels)')
     start = time.perf_counter()
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     amp = device.type == 'cuda' if amp is None else amp
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     images = torch.as_tensor(images).permute(0, 3, 1, 2).contiguous().to(device)
     labels = torch.as_tensor(labels).long().to(device)
     fingerprint = data_fingerprint(images, labels)
     state = make_state(unet_cfg, cfg, device)
-    if (out / CHECKPOINT).exists(): load_checkpoint(state, out, cfg, fingerprint)
-    elif init_from is not None: load_published(state, init_from, cfg, fingerprint)
-    if channels_last:   # NHWC activations: faster convolutions on CPUs (measured in the training chapter)
-        state.net.to(memory_format=torch.channels_last); images = images.contiguous(memory_format=torch.channels_last)
+    if (out / CHECKPOINT).exists():
+        load_checkpoint(state, out, cfg, fingerprint)
+    elif init_from is not None:
+        load_published(state, init_from, cfg, fingerprint)
+    # NHWC activations: faster convolutions on CPUs (measured in the training chapter)
+    if channels_last:
+        state.net.to(memory_format=torch.channels_last)
+        images = images.contiguous(memory_format=torch.channels_last)
     state.runs.append(_run_record(state, device, amp, channels_last))
     model = torch.compile(state.net) if compile else state.net
     save_time, eval_time, pending = 0.0, 0.0, []
@@ -247,111 +441,252 @@ def train(out, images, labels, cfg: TrainConfig = TrainConfig(), unet_cfg: UNetC
     while max_steps is None or state.step < max_steps:
         elapsed = time.perf_counter() - start
         per_step = elapsed / max(state.step - run_start_step, 1)
-        if minutes is not None and elapsed + 2 * per_step + save_time + eval_time > 60 * minutes: break
+        if (
+            minutes is not None
+            and elapsed + 2 * per_step + save_time + eval_time > 60 * minutes
+        ):
+            break
         pending.append(train_step(state, model, images, labels, cfg, amp))
         if len(pending) == cfg.log_every or state.step == max_steps:
-            state.losses += torch.stack(pending).float().cpu().tolist(); pending = []
-            now = time.perf_counter(); ips = (state.step - last_log[1]) * cfg.batch_size / (now - last_log[0])
+            state.losses += torch.stack(pending).float().cpu().tolist()
+            pending = []
+            now = time.perf_counter()
+            ips = (state.step - last_log[1]) * cfg.batch_size / (now - last_log[0])
             last_log = (now, state.step)
-            if bar: bar.update(state.step - bar.n); bar.set_postfix_str(f'loss {np.mean(state.losses[-cfg.log_every:]):.4f}, {ips:.0f} img/s')
+            if bar:
+                bar.update(state.step - bar.n)
+                bar.set_postfix_str(
+                    f'loss {np.mean(state.losses[-cfg.log_every :]):.4f}, {ips:.0f} '
+                    'img/s'
+                )
         eval_time = _maybe_eval(state, cfg, eval_data, eval_every_images) or eval_time
         if state.step % cfg.checkpoint_every == 0:
-            t = time.perf_counter(); _finish(state, out, cfg, fingerprint, pending, start, device, data_note)
+            t = time.perf_counter()
+            _finish(state, out, cfg, fingerprint, pending, start, device, data_note)
             pending, save_time = [], time.perf_counter() - t
     _finish(state, out, cfg, fingerprint, pending, start, device, data_note)
-    if bar: bar.close()
+    if bar:
+        bar.close()
     return state
 
 # %% ../nbs/32_train.ipynb #c030
 def _cpu_name() -> str:
     "The processor's model name (Linux), or the platform's description."
     import platform
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or platform.machine()
+
+    try:
+        return next(
+            l.split(':', 1)[1].strip()
+            for l in open('/proc/cpuinfo')
+            if l.startswith('model name')
+        )
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
 
 def _run_record(state: TrainState, device, amp: bool, channels_last: bool) -> dict:
     "The record of the run that starts now."
-    return dict(start_images=state.nimg, start_step=state.step, date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
-                machine=machine_description(device), processor=_cpu_name() if device.type == 'cpu' else None,
-                threads=torch.get_num_threads(), precision='bf16 autocast' if amp else 'fp32',
-                channels_last=channels_last, commit=git_commit())
+    return dict(
+        start_images=state.nimg,
+        start_step=state.step,
+        date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
+        machine=machine_description(device),
+        processor=_cpu_name() if device.type == 'cpu' else None,
+        threads=torch.get_num_threads(),
+        precision='bf16 autocast' if amp else 'fp32',
+        channels_last=channels_last,
+        commit=git_commit(),
+    )
+
 
 def _maybe_eval(state: TrainState, cfg: TrainConfig, eval_data, every) -> float:
-    "Measure the EMA network's held-out loss if one is due; return the seconds it took (0 if none was due)."
-    if not every or (state.evals and state.nimg // every <= state.evals[-1]['images_seen'] // every): return 0.0
+    """Measure the EMA network's held-out loss if one is due; return the seconds it took
+    (0 if none was due)."""
+    if not every or (
+        state.evals and state.nimg // every <= state.evals[-1]['images_seen'] // every
+    ):
+        return 0.0
     t = time.perf_counter()
     loss = eval_loss(state.ema, *eval_data, cfg=cfg)
-    state.evals.append(dict(images_seen=state.nimg, ema_loss=round(loss, 6), seconds=round(time.perf_counter() - t, 1)))
+    state.evals.append(
+        dict(
+            images_seen=state.nimg,
+            ema_loss=round(loss, 6),
+            seconds=round(time.perf_counter() - t, 1),
+        )
+    )
     return time.perf_counter() - t
 
-def _finish(state: TrainState, out: Path, cfg: TrainConfig, fingerprint: str, pending: list, start: float,
-            device, data_note: str) -> None:
-    "Flush losses, close this run's record, write the checkpoint and the EMA export with its model card."
-    if pending: state.losses += torch.stack(pending).float().cpu().tolist(); pending.clear()
+
+def _finish(
+    state: TrainState,
+    out: Path,
+    cfg: TrainConfig,
+    fingerprint: str,
+    pending: list,
+    start: float,
+    device,
+    data_note: str,
+) -> None:
+    """Flush losses, close this run's record, write the checkpoint and the EMA export
+    with its model card."""
+    if pending:
+        state.losses += torch.stack(pending).float().cpu().tolist()
+        pending.clear()
     seconds = time.perf_counter() - start
     wall_time = state.wall_time + seconds
     run = state.runs[-1]
-    run.update(end_images=state.nimg, end_step=state.step, seconds=round(seconds, 1),
-               images_per_second=round((state.nimg - run['start_images']) / max(seconds, 1e-9), 1))
+    run.update(
+        end_images=state.nimg,
+        end_step=state.step,
+        seconds=round(seconds, 1),
+        images_per_second=round(
+            (state.nimg - run['start_images']) / max(seconds, 1e-9), 1
+        ),
+    )
     save_checkpoint(state, out, cfg, fingerprint, wall_time)
-    card = dict(images_seen=state.nimg, steps=state.step, wall_time_s=round(wall_time, 1),
-                images_per_second=round(state.nimg / max(wall_time, 1e-9), 1), machine=run['machine'],
-                data=data_note or f'{fingerprint} (sha256 prefix of images+labels)', train_config=asdict(cfg),
-                loss_curve=loss_curve(state.losses), held_out_loss=state.evals, runs=state.runs,
-                adam_restarts=state.restarts, fid=None, date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), commit=git_commit())
+    card = dict(
+        images_seen=state.nimg,
+        steps=state.step,
+        wall_time_s=round(wall_time, 1),
+        images_per_second=round(state.nimg / max(wall_time, 1e-9), 1),
+        machine=run['machine'],
+        data=data_note or f'{fingerprint} (sha256 prefix of images+labels)',
+        train_config=asdict(cfg),
+        loss_curve=loss_curve(state.losses),
+        held_out_loss=state.evals,
+        runs=state.runs,
+        adam_restarts=state.restarts,
+        fid=None,
+        date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
+        commit=git_commit(),
+    )
     save_pretrained(state.ema, out / 'ema', card)
 
 # %% ../nbs/32_train.ipynb #c032
 def smoke_configs() -> tuple[TrainConfig, UNetConfig]:
-    "The CPU smoke configuration: a 73k-parameter UNet (8 channels, 3 levels), batch 8, no warm-up, short EMA."
-    return (TrainConfig(batch_size=8, lr=5e-3, lr_warmup_images=0, ema_halflife_images=200, checkpoint_every=10**9,
-                        log_every=5),
-            UNetConfig(model_channels=8, channel_mult=(1, 2, 2), num_blocks=1, attn_resolutions=(), dropout=0.))
+    """The CPU smoke configuration: a 73k-parameter UNet (8 channels, 3 levels), batch
+    8, no warm-up, short EMA."""
+    return (
+        TrainConfig(
+            batch_size=8,
+            lr=5e-3,
+            lr_warmup_images=0,
+            ema_halflife_images=200,
+            checkpoint_every=10**9,
+            log_every=5,
+        ),
+        UNetConfig(
+            model_channels=8,
+            channel_mult=(1, 2, 2),
+            num_blocks=1,
+            attn_resolutions=(),
+            dropout=0.0,
+        ),
+    )
+
 
 @torch.no_grad()
-def eval_loss(net, images, labels=None, cfg: TrainConfig = TrainConfig(), n_levels: int = 8, seed: int = 0,
-              batch_size: int = 500) -> float:
-    "EDM loss of `net` on uint8 `images` (N, H, W, C) at `n_levels` fixed noise-level quantiles, with fixed noise."
+def eval_loss(
+    net,
+    images,
+    labels=None,
+    cfg: TrainConfig = TrainConfig(),
+    n_levels: int = 8,
+    seed: int = 0,
+    batch_size: int = 500,
+) -> float:
+    """EDM loss of `net` on uint8 `images` (N, H, W, C) at `n_levels` fixed noise-level
+    quantiles, with fixed noise."""
     from statistics import NormalDist
+
     device = next(net.parameters()).device
-    x = (torch.as_tensor(images).permute(0, 3, 1, 2).to(device).float() / 127.5 - 1).repeat(n_levels, 1, 1, 1)
-    z = torch.tensor([NormalDist().inv_cdf((i + 0.5) / n_levels) for i in range(n_levels)], device=device)
+    x = (
+        torch.as_tensor(images).permute(0, 3, 1, 2).to(device).float() / 127.5 - 1
+    ).repeat(n_levels, 1, 1, 1)
+    z = torch.tensor(
+        [NormalDist().inv_cdf((i + 0.5) / n_levels) for i in range(n_levels)],
+        device=device,
+    )
     sigma = (cfg.P_mean + cfg.P_std * z).exp().repeat_interleave(len(images))
-    onehot = None if labels is None else one_hot_labels(torch.as_tensor(labels).to(device).repeat(n_levels), len(x),
-                                                         net.config.num_classes, device)
-    noise = torch.randn(x.shape, generator=torch.Generator(device).manual_seed(seed), device=device)
+    onehot = (
+        None
+        if labels is None
+        else one_hot_labels(
+            torch.as_tensor(labels).to(device).repeat(n_levels),
+            len(x),
+            net.config.num_classes,
+            device,
+        )
+    )
+    noise = torch.randn(
+        x.shape, generator=torch.Generator(device).manual_seed(seed), device=device
+    )
     sigma_data = net.config.sigma_data
-    weight = (sigma ** 2 + sigma_data ** 2) / (sigma * sigma_data) ** 2
+    weight = (sigma**2 + sigma_data**2) / (sigma * sigma_data) ** 2
     total = 0.0
-    for i in range(0, len(x), batch_size):   # chunks: 1,000 images at 8 levels would not fit a small machine at once
+    for i in range(
+        0, len(x), batch_size
+    ):  # chunks: 1,000 images at 8 levels would not fit a small machine at once
         s = slice(i, i + batch_size)
-        out = net(x[s] + sigma[s, None, None, None] * noise[s], sigma[s], None if onehot is None else onehot[s])
-        total += (weight[s] * (out.float() - x[s]).square().mean(dim=(1, 2, 3))).sum().item()
+        out = net(
+            x[s] + sigma[s, None, None, None] * noise[s],
+            sigma[s],
+            None if onehot is None else onehot[s],
+        )
+        total += (
+            (weight[s] * (out.float() - x[s]).square().mean(dim=(1, 2, 3))).sum().item()
+        )
     return total / len(x)
 
 # %% ../nbs/32_train.ipynb #c038b
 TRAIN_STATE = 'train_state.pt'
 
+
 def publish(run_folder, dest) -> dict:
-    "Copy a run's EMA export to `dest` with `train_state.pt` (fp32 weights, counters, records); return the card."
+    """Copy a run's EMA export to `dest` with `train_state.pt` (fp32 weights, counters,
+    records); return the card."""
     import shutil
+
     run_folder, dest = Path(run_folder), Path(dest)
-    if not (run_folder / CHECKPOINT).exists(): raise InputError(f'publish: no {CHECKPOINT} in {run_folder}')
-    ckpt = load_torch_file(run_folder / CHECKPOINT, 'training checkpoint', weights_only=False)
+    if not (run_folder / CHECKPOINT).exists():
+        raise InputError(f'publish: no {CHECKPOINT} in {run_folder}')
+    ckpt = load_torch_file(
+        run_folder / CHECKPOINT, 'training checkpoint', weights_only=False
+    )
     dest.mkdir(parents=True, exist_ok=True)
-    for old in dest.glob('weights-*.pt'): old.unlink()
-    for f in (run_folder / 'ema').iterdir(): shutil.copy2(f, dest / f.name)
+    for old in dest.glob('weights-*.pt'):
+        old.unlink()
+    for f in (run_folder / 'ema').iterdir():
+        shutil.copy2(f, dest / f.name)
     keep = ('train_config', 'unet_config', 'data') + HISTORY
-    saved = dict(net={k: v.contiguous() for k, v in ckpt['net'].items()}, **{k: ckpt[k] for k in keep})
-    torch.save(saved, dest / (TRAIN_STATE + '.tmp')); os.replace(dest / (TRAIN_STATE + '.tmp'), dest / TRAIN_STATE)
+    saved = dict(
+        net={k: v.contiguous() for k, v in ckpt['net'].items()},
+        **{k: ckpt[k] for k in keep},
+    )
+    torch.save(saved, dest / (TRAIN_STATE + '.tmp'))
+    os.replace(dest / (TRAIN_STATE + '.tmp'), dest / TRAIN_STATE)
     return json.loads((dest / 'model_card.json').read_text())
 
-def load_published(state: TrainState, folder, cfg: TrainConfig, fingerprint: str) -> TrainState:
-    "Continue from a folder written by `publish`: fp32 weights, EMA from fp16, fresh Adam (a recorded restart)."
+
+def load_published(
+    state: TrainState, folder, cfg: TrainConfig, fingerprint: str
+) -> TrainState:
+    """Continue from a folder written by `publish`: fp32 weights, EMA from fp16, fresh
+    Adam (a recorded restart)."""
     folder = Path(folder)
-    if not (folder / TRAIN_STATE).exists(): raise InputError(f'load_published: no {TRAIN_STATE} in {folder}')
-    saved = load_torch_file(folder / TRAIN_STATE, 'published training state', weights_only=False)
-    _check_same_run(saved, f'load_published: the run published in {folder}', cfg, state.net.config, fingerprint)
+    if not (folder / TRAIN_STATE).exists():
+        raise InputError(f'load_published: no {TRAIN_STATE} in {folder}')
+    saved = load_torch_file(
+        folder / TRAIN_STATE, 'published training state', weights_only=False
+    )
+    _check_same_run(
+        saved,
+        f'load_published: the run published in {folder}',
+        cfg,
+        state.net.config,
+        fingerprint,
+    )
     state.net.load_state_dict(saved['net'])
     state.ema.load_state_dict(load_pretrained(folder).state_dict())
     _restore_history(state, saved)
@@ -360,128 +695,321 @@ def load_published(state: TrainState, folder, cfg: TrainConfig, fingerprint: str
 
 # %% ../nbs/32_train.ipynb #c044
 def cpu_has_bf16() -> bool:
-    "Whether this (Linux) CPU computes bf16 natively (AVX-512 BF16 or AMX), so that bf16 autocast pays off."
-    try: flags = next(l for l in open('/proc/cpuinfo') if l.startswith('flags')).split()
-    except (OSError, StopIteration): return False
+    """Whether this (Linux) CPU computes bf16 natively (AVX-512 BF16 or AMX), so that
+    bf16 autocast pays off."""
+    try:
+        flags = next(l for l in open('/proc/cpuinfo') if l.startswith('flags')).split()
+    except (OSError, StopIteration):
+        return False
     return 'avx512_bf16' in flags or 'amx_bf16' in flags
 
-PRESETS = {'cpu': dict(
-    train=dict(batch_size=128, lr=1e-3, lr_warmup_images=100_000, ema_halflife_images=500_000,
-               checkpoint_every=250, log_every=50),
-    unet=dict(model_channels=32, channel_mult=(1, 2, 4), num_blocks=1, attn_resolutions=(8,), dropout=0.),
-    run=dict(device='cpu', threads=2, channels_last=True, eval_every_images=250_000))}
+
+PRESETS = {
+    'cpu': dict(
+        train=dict(
+            batch_size=128,
+            lr=1e-3,
+            lr_warmup_images=100_000,
+            ema_halflife_images=500_000,
+            checkpoint_every=250,
+            log_every=50,
+        ),
+        unet=dict(
+            model_channels=32,
+            channel_mult=(1, 2, 4),
+            num_blocks=1,
+            attn_resolutions=(8,),
+            dropout=0.0,
+        ),
+        run=dict(
+            device='cpu', threads=2, channels_last=True, eval_every_images=250_000
+        ),
+    )
+}
+
 
 def build_parser(prog: str = 'python -m evodiff_book.train') -> argparse.ArgumentParser:
     "The command-line interface of `python -m evodiff_book train`."
-    p = argparse.ArgumentParser(prog=prog, description='Train the CIFAR-10 UNet denoiser '
-        '(EDM recipe). Resumes from OUT/checkpoint.pt when it exists; writes the fp16 EMA and its model card to OUT/ema.')
-    p.add_argument('--out', help='run folder (checkpoint.pt, ema/); required unless --bench')
-    p.add_argument('--preset', choices=sorted(PRESETS), help='a named recipe (options given override it)')
-    p.add_argument('--minutes', type=float, help='wall-clock budget of this run, in minutes')
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description='Train the CIFAR-10 UNet denoiser '
+        '(EDM recipe). Resumes from OUT/checkpoint.pt when it exists; writes the fp16 '
+        'EMA and its model card to OUT/ema.',
+    )
+    p.add_argument(
+        '--out', help='run folder (checkpoint.pt, ema/); required unless --bench'
+    )
+    p.add_argument(
+        '--preset',
+        choices=sorted(PRESETS),
+        help='a named recipe (options given override it)',
+    )
+    p.add_argument(
+        '--minutes', type=float, help='wall-clock budget of this run, in minutes'
+    )
     p.add_argument('--steps', type=int, help='stop at this total step count')
-    p.add_argument('--data-root', help='cifar10.npz or its folder (default: see load_cifar10)')
-    p.add_argument('--subset', type=positive_int, help='train on a stratified subset of this many images')
+    p.add_argument(
+        '--data-root', help='cifar10.npz or its folder (default: see load_cifar10)'
+    )
+    p.add_argument(
+        '--subset',
+        type=positive_int,
+        help='train on a stratified subset of this many images',
+    )
     p.add_argument('--subset-seed', type=int, default=0)
-    p.add_argument('--smoke', action='store_true', help='the CPU smoke configuration on 64 images')
+    p.add_argument(
+        '--smoke', action='store_true', help='the CPU smoke configuration on 64 images'
+    )
     p.add_argument('--device', help='cuda or cpu (default: cuda when available)')
-    p.add_argument('--amp', action=argparse.BooleanOptionalAction, default=None,
-                   help='bf16 autocast (default: on GPU; with --preset cpu, where the CPU has native bf16)')
-    p.add_argument('--channels-last', action=argparse.BooleanOptionalAction, default=None, help='NHWC activations')
+    p.add_argument(
+        '--amp',
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help='bf16 autocast (default: on GPU; with --preset cpu, where the CPU has '
+        'native bf16)',
+    )
+    p.add_argument(
+        '--channels-last',
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help='NHWC activations',
+    )
     p.add_argument('--compile', action='store_true', help='torch.compile the network')
-    p.add_argument('--threads', type=positive_int, help='CPU threads for torch (default: torch\'s choice; 1 with --smoke)')
-    p.add_argument('--eval-every-images', type=positive_int, help='held-out loss on 1,000 test images every N training images')
-    p.add_argument('--init-from', help='start a new run folder from a folder written by publish')
-    p.add_argument('--publish', help='at the end, publish the run (EMA export + train_state.pt) to this folder')
-    p.add_argument('--bench', action='store_true', help='time every precision (no training); write results/train_throughput_*.json')
-    p.add_argument('--results-dir', help="where --bench writes (default: the repository's results/)")
+    p.add_argument(
+        '--threads',
+        type=positive_int,
+        help='CPU threads for torch (default: torch\'s choice; 1 with --smoke)',
+    )
+    p.add_argument(
+        '--eval-every-images',
+        type=positive_int,
+        help='held-out loss on 1,000 test images every N training images',
+    )
+    p.add_argument(
+        '--init-from', help='start a new run folder from a folder written by publish'
+    )
+    p.add_argument(
+        '--publish',
+        help='at the end, publish the run (EMA export + train_state.pt) to this folder',
+    )
+    p.add_argument(
+        '--bench',
+        action='store_true',
+        help='time every precision (no training); write '
+        'results/train_throughput_*.json',
+    )
+    p.add_argument(
+        '--results-dir',
+        help="where --bench writes (default: the repository's results/)",
+    )
     p.add_argument('--no-progress', action='store_true')
     for defaults in (TrainConfig(), UNetConfig()):
         for name, value in asdict(defaults).items():
-            kind = (lambda s: tuple(int(v) for v in s.split(','))) if isinstance(value, tuple) else \
-                   (lambda s: s.lower() in ('1', 'true', 'yes')) if isinstance(value, bool) else type(value)
-            p.add_argument('--' + name.replace('_', '-'), type=kind, default=None, help=f'default {value}')
+            kind = (
+                (lambda s: tuple(int(v) for v in s.split(',')))
+                if isinstance(value, tuple)
+                else (lambda s: s.lower() in ('1', 'true', 'yes'))
+                if isinstance(value, bool)
+                else type(value)
+            )
+            p.add_argument(
+                '--' + name.replace('_', '-'),
+                type=kind,
+                default=None,
+                help=f'default {value}',
+            )
     return p
 
 # %% ../nbs/32_train.ipynb #c045
 def configs_from_args(args) -> tuple[TrainConfig, UNetConfig]:
-    "Both configurations: the defaults (or the smoke or preset ones), overridden by the options given."
+    """Both configurations: the defaults (or the smoke or preset ones), overridden by
+    the options given."""
     cfg, unet_cfg = smoke_configs() if args.smoke else (TrainConfig(), UNetConfig())
     if args.preset:
         preset = PRESETS[args.preset]
-        cfg, unet_cfg = TrainConfig(**{**asdict(cfg), **preset['train']}), UNetConfig(**{**asdict(unet_cfg), **preset['unet']})
-    pick = lambda c: type(c)(**{k: v if getattr(args, k) is None else getattr(args, k) for k, v in asdict(c).items()})
+        cfg, unet_cfg = (
+            TrainConfig(**{**asdict(cfg), **preset['train']}),
+            UNetConfig(**{**asdict(unet_cfg), **preset['unet']}),
+        )
+    pick = lambda c: type(c)(
+        **{
+            k: v if getattr(args, k) is None else getattr(args, k)
+            for k, v in asdict(c).items()
+        }
+    )
     return pick(cfg), pick(unet_cfg)
 
+
 def run_options(args) -> dict:
-    "The run options (device, threads, precision, layout, held-out loss) of the preset, overridden by those given."
+    """The run options (device, threads, precision, layout, held-out loss) of the
+    preset, overridden by those given."""
     opts = dict(device=None, threads=None, channels_last=False, eval_every_images=None)
-    if args.preset: opts.update(PRESETS[args.preset]['run'])
+    if args.preset:
+        opts.update(PRESETS[args.preset]['run'])
     opts.update({k: getattr(args, k) for k in opts if getattr(args, k) is not None})
     amp = args.amp
-    if amp is None and args.preset == 'cpu': amp = cpu_has_bf16()
+    if amp is None and args.preset == 'cpu':
+        amp = cpu_has_bf16()
     return dict(opts, amp=amp)
 
+
 def save_bench(result: dict, results_dir=None) -> Path:
-    "Write a `bench_precisions` result to `results/train_throughput_<processor>.json` and print it."
+    """Write a `bench_precisions` result to `results/train_throughput_<processor>.json`
+    and print it."""
     import re
+
     slug = re.sub('[^a-z0-9]+', '_', result['processor'].lower()).strip('_')
     path = results_folder(results_dir) / f'train_throughput_{slug}.json'
-    path.parent.mkdir(parents=True, exist_ok=True); path.write_text(json.dumps(result, indent=1) + '\n')
-    print(json.dumps(result, indent=1)); return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + '\n')
+    print(json.dumps(result, indent=1))
+    return path
+
 
 @command('python -m evodiff_book.train')
 def main(argv=None, prog=None) -> TrainState:
     "Entry point of `python -m evodiff_book train`."
-    parser = build_parser(prog); args = parser.parse_args(argv)
-    if not args.out and not args.bench: parser.error('--out is required (the run folder), unless --bench')
-    if args.out: writable_dir(args.out, 'run folder')
-    if args.publish: writable_dir(args.publish, '--publish folder')
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    if not args.out and not args.bench:
+        parser.error('--out is required (the run folder), unless --bench')
+    if args.out:
+        writable_dir(args.out, 'run folder')
+    if args.publish:
+        writable_dir(args.publish, '--publish folder')
     from evodiff_book.data import load_cifar10, stratified_subset
+
     cfg, unet_cfg = configs_from_args(args)
     opts = run_options(args)
-    if opts['threads'] or args.smoke: torch.set_num_threads(opts['threads'] or 1)   # tiny nets: one thread is fastest
+    if opts['threads'] or args.smoke:
+        torch.set_num_threads(opts['threads'] or 1)  # tiny nets: one thread is fastest
     images, labels = load_cifar10('train', root=args.data_root)
-    if args.bench: return save_bench(bench_precisions(unet_cfg, cfg, images[:cfg.batch_size * 4], labels[:cfg.batch_size * 4],
-                                                      device=opts['device'] or 'cpu'), args.results_dir)
+    if args.bench:
+        return save_bench(
+            bench_precisions(
+                unet_cfg,
+                cfg,
+                images[: cfg.batch_size * 4],
+                labels[: cfg.batch_size * 4],
+                device=opts['device'] or 'cpu',
+            ),
+            args.results_dir,
+        )
     n = 64 if args.smoke and args.subset is None else args.subset
-    if n: keep = stratified_subset(labels, n, seed=args.subset_seed); images, labels = images[keep], labels[keep]
-    note = f'CIFAR-10 train, ' + (f'stratified subset of {n} (seed {args.subset_seed})' if n else f'all {len(labels)} images')
+    if n:
+        keep = stratified_subset(labels, n, seed=args.subset_seed)
+        images, labels = images[keep], labels[keep]
+    note = 'CIFAR-10 train, ' + (
+        f'stratified subset of {n} (seed {args.subset_seed})'
+        if n
+        else f'all {len(labels)} images'
+    )
     eval_data = None
     if opts['eval_every_images']:
         test_images, test_labels = load_cifar10('test', root=args.data_root)
-        keep = stratified_subset(test_labels, 1000, seed=0); eval_data = (test_images[keep], test_labels[keep])
-    steps = args.steps if args.steps is not None or args.minutes is not None else (30 if args.smoke else None)
-    state = train(args.out, images, labels, cfg, unet_cfg, max_steps=steps, minutes=args.minutes, device=opts['device'],
-                  amp=opts['amp'], compile=args.compile, channels_last=opts['channels_last'], eval_data=eval_data,
-                  eval_every_images=opts['eval_every_images'], init_from=args.init_from,
-                  progress=not args.no_progress, data_note=note)
-    if args.publish: publish(args.out, args.publish)
+        keep = stratified_subset(test_labels, 1000, seed=0)
+        eval_data = (test_images[keep], test_labels[keep])
+    steps = (
+        args.steps
+        if args.steps is not None or args.minutes is not None
+        else (30 if args.smoke else None)
+    )
+    state = train(
+        args.out,
+        images,
+        labels,
+        cfg,
+        unet_cfg,
+        max_steps=steps,
+        minutes=args.minutes,
+        device=opts['device'],
+        amp=opts['amp'],
+        compile=args.compile,
+        channels_last=opts['channels_last'],
+        eval_data=eval_data,
+        eval_every_images=opts['eval_every_images'],
+        init_from=args.init_from,
+        progress=not args.no_progress,
+        data_note=note,
+    )
+    if args.publish:
+        publish(args.out, args.publish)
     return state
 
 # %% ../nbs/32_train.ipynb #c048b
-PRECISIONS = {'fp32': (False, False), 'fp32, channels-last': (False, True),
-              'bf16 autocast': (True, False), 'bf16 autocast, channels-last': (True, True)}
+PRECISIONS = {
+    'fp32': (False, False),
+    'fp32, channels-last': (False, True),
+    'bf16 autocast': (True, False),
+    'bf16 autocast, channels-last': (True, True),
+}
 
-def throughput(unet_cfg: UNetConfig, cfg: TrainConfig, images, labels, *, amp: bool, channels_last: bool,
-               steps: int = 4, warmup: int = 2, device='cpu') -> float:
-    "Training images per second of a fresh network: `warmup` untimed steps, then `steps` timed ones."
+
+def throughput(
+    unet_cfg: UNetConfig,
+    cfg: TrainConfig,
+    images,
+    labels,
+    *,
+    amp: bool,
+    channels_last: bool,
+    steps: int = 4,
+    warmup: int = 2,
+    device='cpu',
+) -> float:
+    """Training images per second of a fresh network: `warmup` untimed steps, then
+    `steps` timed ones."""
     state = make_state(unet_cfg, cfg, device)
-    x, y = torch.as_tensor(images).permute(0, 3, 1, 2).contiguous().to(device), torch.as_tensor(labels).long().to(device)
-    if channels_last: state.net.to(memory_format=torch.channels_last); x = x.contiguous(memory_format=torch.channels_last)
+    x, y = (
+        torch.as_tensor(images).permute(0, 3, 1, 2).contiguous().to(device),
+        torch.as_tensor(labels).long().to(device),
+    )
+    if channels_last:
+        state.net.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
     for i in range(warmup + steps):
-        if i == warmup: t = time.perf_counter()
+        if i == warmup:
+            t = time.perf_counter()
         train_step(state, state.net, x, y, cfg, amp)
     return steps * cfg.batch_size / (time.perf_counter() - t)
 
-def bench_precisions(unet_cfg: UNetConfig, cfg: TrainConfig, images, labels, steps: int = 4, device='cpu') -> dict:
-    "Images per second of every entry of `PRECISIONS`, with the machine it was measured on."
-    ips = {name: round(throughput(unet_cfg, cfg, images, labels, amp=a, channels_last=c, steps=steps, device=device), 1)
-           for name, (a, c) in PRECISIONS.items()}
-    return dict(images_per_second=ips, fastest=max(ips, key=ips.get), processor=_cpu_name(), native_bf16=cpu_has_bf16(),
-                threads=torch.get_num_threads(), batch_size=cfg.batch_size, timed_steps=steps,
-                parameters=param_count(UNet(unet_cfg)), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), commit=git_commit(),
-                torch=torch.__version__)
+
+def bench_precisions(
+    unet_cfg: UNetConfig, cfg: TrainConfig, images, labels, steps: int = 4, device='cpu'
+) -> dict:
+    """Images per second of every entry of `PRECISIONS`, with the machine it was
+    measured on."""
+    ips = {
+        name: round(
+            throughput(
+                unet_cfg,
+                cfg,
+                images,
+                labels,
+                amp=a,
+                channels_last=c,
+                steps=steps,
+                device=device,
+            ),
+            1,
+        )
+        for name, (a, c) in PRECISIONS.items()
+    }
+    return dict(
+        images_per_second=ips,
+        fastest=max(ips, key=ips.get),
+        processor=_cpu_name(),
+        native_bf16=cpu_has_bf16(),
+        threads=torch.get_num_threads(),
+        batch_size=cfg.batch_size,
+        timed_steps=steps,
+        parameters=param_count(UNet(unet_cfg)),
+        date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
+        commit=git_commit(),
+        torch=torch.__version__,
+    )
 
 # %% ../nbs/32_train.ipynb #c046
 #| eval: false
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    main()

@@ -20,41 +20,98 @@ from .experiments import SolverSpec, plot_vs_nfe
 # %% ../nbs/43_trained_network.ipynb #c005
 PUBLISHED_NFES = (5, 6, 8, 10, 12, 15, 20)
 
+
 @dataclass(frozen=True)
 class PublishedRow:
-    "A published CIFAR-10 FID-against-NFE row (50,000 samples, EDM's unconditional VP checkpoint)."
-    method: str                 # as the source names it
-    setting: str                # order and grid of the published run
-    fid: dict                   # NFE -> FID
-    source: str                 # where the numbers are printed
-    ours: str | None = None     # the label of the book's nearest row (same solver family), if any
-    secondary: bool = False     # transcribed from a third-party summary of the paper
+    """A published CIFAR-10 FID-against-NFE row (50,000 samples, EDM's unconditional VP
+    checkpoint)."""
+
+    method: str  # as the source names it
+    setting: str  # order and grid of the published run
+    fid: dict  # NFE -> FID
+    source: str  # where the numbers are printed
+    ours: str | None = (
+        None  # the label of the book's nearest row (same solver family), if any
+    )
+    secondary: bool = False  # transcribed from a third-party summary of the paper
+
 
 PUBLISHED_EDM_CIFAR10 = [
-    PublishedRow('DDIM (Euler)', '1st order, EDM grid', {5: 49.66, 6: 35.62, 8: 22.32, 10: 15.69},
-                 'diff-solvers README; GITS', 'DDIM'),
-    PublishedRow('EDM Heun', '2nd order, EDM grid', {5: 320.80, 6: 103.86, 8: 39.66, 10: 16.57, 12: 7.59, 15: 4.76, 20: 2.51},
-                 'DPM-Solver-v3 Table 1', 'Heun (EDM grid)'),
-    PublishedRow('DPM-Solver++(3M)', '3rd order, logSNR grid', {5: 24.54, 6: 11.85, 8: 4.36, 10: 2.91, 12: 2.45, 15: 2.17, 20: 2.05},
-                 'DPM-Solver-v3 Table 1', 'DPM-Solver++(3M)'),
-    PublishedRow('UniPC-3', '3rd order, best of bh1/bh2, logSNR grid', {5: 23.52, 6: 11.10, 8: 3.86, 10: 2.85, 12: 2.38, 15: 2.08, 20: 2.01},
-                 'DPM-Solver-v3 Table 1', 'UniPC-3 (bh2)'),
-    PublishedRow('iPNDM', '4th order, EDM grid', {5: 13.59, 6: 7.05, 8: 3.69, 10: 2.77}, 'diff-solvers README; GITS',
-                 'iPNDM (EDM grid)'),
-    PublishedRow('DPM-Solver-v3', '3rd order + corrector, logSNR grid, per-model statistics',
-                 {5: 12.21, 6: 8.56, 8: 3.50, 10: 2.51, 12: 2.24, 15: 2.10, 20: 2.02}, 'DPM-Solver-v3 Table 1'),
-    PublishedRow('DPM-Solver++ (EVODiff baseline)', 'probably 2nd order + denoise_to_zero, logSNR grid',
-                 {5: 27.96, 8: 8.40, 10: 5.10, 12: 3.70}, 'EVODiff paper', 'DPM-Solver++(2M)', secondary=True),
-    PublishedRow('UniPC (EVODiff baseline)', 'as run by the EVODiff paper', {5: 27.03, 8: 7.67, 10: 3.98, 12: 2.76},
-                 'EVODiff paper', secondary=True),
-    PublishedRow('EVODiff', '2nd order, data prediction, logSNR grid, denoise_to_zero', {5: 17.84, 8: 3.98, 10: 2.78, 12: 2.30},
-                 'EVODiff paper', 'EVODiff (release)', secondary=True),
+    PublishedRow(
+        'DDIM (Euler)',
+        '1st order, EDM grid',
+        {5: 49.66, 6: 35.62, 8: 22.32, 10: 15.69},
+        'diff-solvers README; GITS',
+        'DDIM',
+    ),
+    PublishedRow(
+        'EDM Heun',
+        '2nd order, EDM grid',
+        {5: 320.80, 6: 103.86, 8: 39.66, 10: 16.57, 12: 7.59, 15: 4.76, 20: 2.51},
+        'DPM-Solver-v3 Table 1',
+        'Heun (EDM grid)',
+    ),
+    PublishedRow(
+        'DPM-Solver++(3M)',
+        '3rd order, logSNR grid',
+        {5: 24.54, 6: 11.85, 8: 4.36, 10: 2.91, 12: 2.45, 15: 2.17, 20: 2.05},
+        'DPM-Solver-v3 Table 1',
+        'DPM-Solver++(3M)',
+    ),
+    PublishedRow(
+        'UniPC-3',
+        '3rd order, best of bh1/bh2, logSNR grid',
+        {5: 23.52, 6: 11.10, 8: 3.86, 10: 2.85, 12: 2.38, 15: 2.08, 20: 2.01},
+        'DPM-Solver-v3 Table 1',
+        'UniPC-3 (bh2)',
+    ),
+    PublishedRow(
+        'iPNDM',
+        '4th order, EDM grid',
+        {5: 13.59, 6: 7.05, 8: 3.69, 10: 2.77},
+        'diff-solvers README; GITS',
+        'iPNDM (EDM grid)',
+    ),
+    PublishedRow(
+        'DPM-Solver-v3',
+        '3rd order + corrector, logSNR grid, per-model statistics',
+        {5: 12.21, 6: 8.56, 8: 3.50, 10: 2.51, 12: 2.24, 15: 2.10, 20: 2.02},
+        'DPM-Solver-v3 Table 1',
+    ),
+    PublishedRow(
+        'DPM-Solver++ (EVODiff baseline)',
+        'probably 2nd order + denoise_to_zero, logSNR grid',
+        {5: 27.96, 8: 8.40, 10: 5.10, 12: 3.70},
+        'EVODiff paper',
+        'DPM-Solver++(2M)',
+        secondary=True,
+    ),
+    PublishedRow(
+        'UniPC (EVODiff baseline)',
+        'as run by the EVODiff paper',
+        {5: 27.03, 8: 7.67, 10: 3.98, 12: 2.76},
+        'EVODiff paper',
+        secondary=True,
+    ),
+    PublishedRow(
+        'EVODiff',
+        '2nd order, data prediction, logSNR grid, denoise_to_zero',
+        {5: 17.84, 8: 3.98, 10: 2.78, 12: 2.30},
+        'EVODiff paper',
+        'EVODiff (release)',
+        secondary=True,
+    ),
 ]
 
+
 def published_table(rows=None, nfes=PUBLISHED_NFES) -> str:
-    "A Markdown table of published FIDs (one row per method, one column per NFE) with setting and source."
+    """A Markdown table of published FIDs (one row per method, one column per NFE) with
+    setting and source."""
     rows = PUBLISHED_EDM_CIFAR10 if rows is None else rows
-    lines = ['| method | setting | ' + ' | '.join(f'NFE {n}' for n in nfes) + ' | source |', '|---' * (len(nfes) + 3) + '|']
+    lines = [
+        '| method | setting | ' + ' | '.join(f'NFE {n}' for n in nfes) + ' | source |',
+        '|---' * (len(nfes) + 3) + '|',
+    ]
     for r in rows:
         values = ' | '.join(f'{r.fid[n]:.2f}' if n in r.fid else '–' for n in nfes)
         mark = ' \\*' if r.secondary else ''
@@ -64,50 +121,118 @@ def published_table(rows=None, nfes=PUBLISHED_NFES) -> str:
 # %% ../nbs/43_trained_network.ipynb #c010
 REFERENCE_SPEC = SolverSpec('heun', grid='edm', label='Heun (EDM grid)')
 
+
 def checkpoint_id(folder) -> str:
-    "A short id of a checkpoint folder's weights: a hash of the SHA-256 sums listed in its model card."
+    """A short id of a checkpoint folder's weights: a hash of the SHA-256 sums listed in
+    its model card."""
     from evodiff_book.unet import load_model_card
+
     files = load_model_card(folder)['files']
     return hashlib.sha256(''.join(f['sha256'] for f in files).encode()).hexdigest()[:16]
 
-def cached_reference(denoiser, seeds: range, cache, *, model_id: str, nfe: int = 500, spec: SolverSpec = REFERENCE_SPEC,
-                     sigma_min: float = 0.002, sigma_max: float = 80., device=None) -> torch.Tensor:
-    "The `nfe`-evaluation solution from the noise of `seeds` (float64, CPU), cached in `cache` (.pt) by `reference_samples`."
-    from evodiff_book.fid_sweep import reference_samples
-    protocol = dict(model_id=model_id, seed=seeds.start, reference=spec.name, reference_grid=spec.grid, reference_nfe=nfe,
-                    sigma_min=sigma_min, sigma_max=sigma_max)
-    return reference_samples(denoiser, protocol, spec, len(seeds), Path(cache), batch=len(seeds), device=device, extra_args=None)
 
+def cached_reference(
+    denoiser,
+    seeds: range,
+    cache,
+    *,
+    model_id: str,
+    nfe: int = 500,
+    spec: SolverSpec = REFERENCE_SPEC,
+    sigma_min: float = 0.002,
+    sigma_max: float = 80.0,
+    device=None,
+) -> torch.Tensor:
+    """The `nfe`-evaluation solution from the noise of `seeds` (float64, CPU), cached in
+    `cache` (.pt) by `reference_samples`."""
+    from evodiff_book.fid_sweep import reference_samples
+
+    protocol = dict(
+        model_id=model_id,
+        seed=seeds.start,
+        reference=spec.name,
+        reference_grid=spec.grid,
+        reference_nfe=nfe,
+        sigma_min=sigma_min,
+        sigma_max=sigma_max,
+    )
+    return reference_samples(
+        denoiser,
+        protocol,
+        spec,
+        len(seeds),
+        Path(cache),
+        batch=len(seeds),
+        device=device,
+        extra_args=None,
+    )
 
 # %% ../nbs/43_trained_network.ipynb #c012
 def find_sweep(results_dir=None, prefix: str = 'fid_sweep_cifar10_') -> dict | None:
-    "The FID sweep of the trained network with the most samples per cell (None when there is none)."
-    places = [Path(results_dir)] if results_dir else [Path('results'), Path('../results'), repo_root() / 'results']
-    found = [json.loads(p.read_text()) for place in places if place.is_dir() for p in sorted(place.glob(prefix + '*.json'))]
+    """The FID sweep of the trained network with the most samples per cell (None when
+    there is none)."""
+    places = (
+        [Path(results_dir)]
+        if results_dir
+        else [Path('results'), Path('../results'), repo_root() / 'results']
+    )
+    found = [
+        json.loads(p.read_text())
+        for place in places
+        if place.is_dir()
+        for p in sorted(place.glob(prefix + '*.json'))
+    ]
     found = [r for r in found if r.get('records')]
     return max(found, key=lambda r: r['protocol']['n_samples'], default=None)
 
+
 def side_by_side(result: dict, labels, nfes) -> str:
-    "A Markdown table of FID (FID_inf and the paired difference to the baseline when measured), ODE error and scale."
+    """A Markdown table of FID (FID_inf and the paired difference to the baseline when
+    measured), ODE error and scale."""
     cell = {(r['label'], r['nfe']): r for r in result['records'] if not r.get('floor')}
     pair = {(p['peer'], p['nfe']): p for p in result.get('pairs') or []}
     has_inf = any('fid_inf' in r for r in cell.values())
     baseline = next(iter(pair.values()))['baseline'] if pair else None
-    head = ['NFE', 'solver', 'FID'] + ['FID∞'] * has_inf + [f'FID of {baseline} minus this (95 %)'] * bool(pair) + ['RMSE to reference', 'scale']
+    head = (
+        ['NFE', 'solver', 'FID']
+        + ['FID∞'] * has_inf
+        + [f'FID of {baseline} minus this (95 %)'] * bool(pair)
+        + ['RMSE to reference', 'scale']
+    )
     lines = ['| ' + ' | '.join(head) + ' |', '|---' * len(head) + '|']
     for n in nfes:
         for label in labels:
             r = cell.get((label, n))
-            if not r: continue
+            if not r:
+                continue
             p = pair.get((label, n))
-            row = [str(n), label, f"{r['fid']:.2f}"] + [f"{r.get('fid_inf', float('nan')):.2f}"] * has_inf
-            row += [f"{p['difference']:+.2f} [{p['low']:+.2f}, {p['high']:+.2f}]" if p else '–'] * bool(pair)
-            lines.append('| ' + ' | '.join(row + [f"{r.get('rmse', float('nan')):.4f}", f"{r.get('scale', float('nan')):.4f}"]) + ' |')
+            row = [str(n), label, f"{r['fid']:.2f}"] + [
+                f"{r.get('fid_inf', float('nan')):.2f}"
+            ] * has_inf
+            row += [
+                f"{p['difference']:+.2f} [{p['low']:+.2f}, {p['high']:+.2f}]"
+                if p
+                else '–'
+            ] * bool(pair)
+            lines.append(
+                '| '
+                + ' | '.join(
+                    row
+                    + [
+                        f"{r.get('rmse', float('nan')):.4f}",
+                        f"{r.get('scale', float('nan')):.4f}",
+                    ]
+                )
+                + ' |'
+            )
     return '\n'.join(lines)
 
+
 def plot_fid_vs_nfe(result: dict, labels=None, published=None, ax=None):
-    "Our FID against NFE (solid), the published curves of the matching rows (dashed), and the sweep's floor (dotted)."
+    """Our FID against NFE (solid), the published curves of the matching rows (dashed),
+    and the sweep's floor (dotted)."""
     import matplotlib.pyplot as plt
+
     published = PUBLISHED_EDM_CIFAR10 if published is None else published
     ax = ax or plt.subplots(figsize=(7, 4.5))[1]
     cells = dict(result, records=[r for r in result['records'] if not r.get('floor')])
@@ -115,9 +240,23 @@ def plot_fid_vs_nfe(result: dict, labels=None, published=None, ax=None):
     colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
     for row in published:
         if row.ours in colours:
-            ax.plot(*zip(*sorted(row.fid.items())), '--', color=colours[row.ours], alpha=0.5, lw=1,
-                    label=f'{row.method}, published (EDM model)')
+            ax.plot(
+                *zip(*sorted(row.fid.items())),
+                '--',
+                color=colours[row.ours],
+                alpha=0.5,
+                lw=1,
+                label=f'{row.method}, published (EDM model)',
+            )
     for r in result['records']:
-        if r.get('floor'): ax.axhline(r['fid'], color='k', ls=':', lw=1, label=f"floor: {r['label']} at NFE {r['nfe']}")
-    ax.set_ylabel('FID'); ax.legend(fontsize=6, ncol=2)
+        if r.get('floor'):
+            ax.axhline(
+                r['fid'],
+                color='k',
+                ls=':',
+                lw=1,
+                label=f"floor: {r['label']} at NFE {r['nfe']}",
+            )
+    ax.set_ylabel('FID')
+    ax.legend(fontsize=6, ncol=2)
     return ax

@@ -25,47 +25,86 @@ from .core import InputError, append_dims, repo_root
 @dataclass
 class UNetConfig:
     "Architecture of `UNet`; stored verbatim in the model card."
+
     img_resolution: int = 32
     in_channels: int = 3
-    model_channels: int = 64            # channels at the highest resolution
-    channel_mult: tuple = (1, 2, 2, 2)  # channel multiplier per resolution (32, 16, 8, 4)
-    num_blocks: int = 2                 # residual blocks per resolution in the encoder
-    attn_resolutions: tuple = (16,)     # resolutions with self-attention (the middle always has one)
-    head_channels: int = 64             # channels per attention head
-    dropout: float = 0.1                # DDPM's CIFAR-10 value
-    num_classes: int = 10               # 0 for an unconditional network
-    sigma_data: float = 0.5             # std of the data, EDM's preconditioning constant
+    model_channels: int = 64  # channels at the highest resolution
+    channel_mult: tuple = (
+        1,
+        2,
+        2,
+        2,
+    )  # channel multiplier per resolution (32, 16, 8, 4)
+    num_blocks: int = 2  # residual blocks per resolution in the encoder
+    attn_resolutions: tuple = (
+        16,
+    )  # resolutions with self-attention (the middle always has one)
+    head_channels: int = 64  # channels per attention head
+    dropout: float = 0.1  # DDPM's CIFAR-10 value
+    num_classes: int = 10  # 0 for an unconditional network
+    sigma_data: float = 0.5  # std of the data, EDM's preconditioning constant
 
     def __post_init__(self):
-        self.channel_mult, self.attn_resolutions = tuple(self.channel_mult), tuple(self.attn_resolutions)
+        self.channel_mult, self.attn_resolutions = (
+            tuple(self.channel_mult),
+            tuple(self.attn_resolutions),
+        )
         if self.img_resolution % 2 ** (len(self.channel_mult) - 1):
-            raise ValueError(f'UNetConfig: img_resolution={self.img_resolution} is not divisible by '
-                             f'2**{len(self.channel_mult) - 1} (one halving per extra level of channel_mult)')
+            raise ValueError(
+                f'UNetConfig: img_resolution={self.img_resolution} is not divisible by '
+                f'2**{len(self.channel_mult) - 1} (one halving per extra level of '
+                'channel_mult)'
+            )
 
 # %% ../nbs/31_unet.ipynb #c008
 def group_norm(channels: int) -> nn.GroupNorm:
-    "GroupNorm with up to 32 groups of at least 4 channels (fewer groups for thin layers)."
-    groups = max(g for g in range(1, 33) if channels % g == 0 and g <= max(1, channels // 4))
+    """GroupNorm with up to 32 groups of at least 4 channels (fewer groups for thin
+    layers)."""
+    groups = max(
+        g for g in range(1, 33) if channels % g == 0 and g <= max(1, channels // 4)
+    )
     return nn.GroupNorm(groups, channels, eps=1e-6)
 
-def positional_embedding(c_noise: torch.Tensor, dim: int, max_period: float = 10_000.) -> torch.Tensor:
-    "Sines and cosines of `c_noise` (shape `(B,)`) at `dim/2` frequencies from 1 down to 1/max_period."
+
+def positional_embedding(
+    c_noise: torch.Tensor, dim: int, max_period: float = 10_000.0
+) -> torch.Tensor:
+    """Sines and cosines of `c_noise` (shape `(B,)`) at `dim/2` frequencies from 1 down
+    to 1/max_period."""
     half = dim // 2
-    freqs = max_period ** (-torch.arange(half, dtype=torch.float32, device=c_noise.device) / max(half - 1, 1))
+    freqs = max_period ** (
+        -torch.arange(half, dtype=torch.float32, device=c_noise.device)
+        / max(half - 1, 1)
+    )
     angles = c_noise.float()[:, None] * freqs[None]
     return torch.cat([angles.cos(), angles.sin()], dim=1)
 
 # %% ../nbs/31_unet.ipynb #c010
 class ResBlock(nn.Module):
-    "Residual block: norm, conv, scale-and-shift by the embedding, norm, dropout, conv (zero-initialised)."
-    def __init__(self, in_channels: int, out_channels: int, emb_dim: int, dropout: float):
+    """Residual block: norm, conv, scale-and-shift by the embedding, norm, dropout, conv
+    (zero-initialised)."""
+
+    def __init__(
+        self, in_channels: int, out_channels: int, emb_dim: int, dropout: float
+    ):
         super().__init__()
-        self.norm0, self.conv0 = group_norm(in_channels), nn.Conv2d(in_channels, out_channels, 3, padding=1)
+        self.norm0, self.conv0 = (
+            group_norm(in_channels),
+            nn.Conv2d(in_channels, out_channels, 3, padding=1),
+        )
         self.affine = nn.Linear(emb_dim, 2 * out_channels)
-        self.norm1, self.conv1 = group_norm(out_channels), nn.Conv2d(out_channels, out_channels, 3, padding=1)
+        self.norm1, self.conv1 = (
+            group_norm(out_channels),
+            nn.Conv2d(out_channels, out_channels, 3, padding=1),
+        )
         self.dropout = nn.Dropout(dropout)
-        self.skip = nn.Conv2d(in_channels, out_channels, 1) if in_channels != out_channels else nn.Identity()
-        nn.init.zeros_(self.conv1.weight); nn.init.zeros_(self.conv1.bias)
+        self.skip = (
+            nn.Conv2d(in_channels, out_channels, 1)
+            if in_channels != out_channels
+            else nn.Identity()
+        )
+        nn.init.zeros_(self.conv1.weight)
+        nn.init.zeros_(self.conv1.bias)
 
     def forward(self, x, emb):
         h = self.conv0(F.silu(self.norm0(x)))
@@ -76,49 +115,85 @@ class ResBlock(nn.Module):
 
 # %% ../nbs/31_unet.ipynb #c011
 class Attention(nn.Module):
-    "Multi-head self-attention over all pixels, with a zero-initialised output projection."
+    """Multi-head self-attention over all pixels, with a zero-initialised output
+    projection."""
+
     def __init__(self, channels: int, head_channels: int):
         super().__init__()
         self.heads = max(1, channels // head_channels)
         self.norm, self.qkv = group_norm(channels), nn.Conv2d(channels, 3 * channels, 1)
         self.proj = nn.Conv2d(channels, channels, 1)
-        nn.init.zeros_(self.proj.weight); nn.init.zeros_(self.proj.bias)
+        nn.init.zeros_(self.proj.weight)
+        nn.init.zeros_(self.proj.bias)
 
     def forward(self, x, emb=None):
         B, C, H, W = x.shape
         qkv = self.qkv(self.norm(x)).reshape(B, 3, self.heads, C // self.heads, H * W)
-        q, k, v = qkv.transpose(-1, -2).unbind(1)                  # each (B, heads, H*W, C/heads)
-        h = F.scaled_dot_product_attention(q, k, v).transpose(-1, -2).reshape(B, C, H, W)
+        q, k, v = qkv.transpose(-1, -2).unbind(1)  # each (B, heads, H*W, C/heads)
+        h = (
+            F.scaled_dot_product_attention(q, k, v)
+            .transpose(-1, -2)
+            .reshape(B, C, H, W)
+        )
         return (x + self.proj(h)) * math.sqrt(0.5)
+
 
 class Downsample(nn.Module):
     "Halve the resolution with a stride-2 convolution."
+
     def __init__(self, channels: int):
-        super().__init__(); self.conv = nn.Conv2d(channels, channels, 3, stride=2, padding=1)
-    def forward(self, x, emb=None): return self.conv(x)
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, stride=2, padding=1)
+
+    def forward(self, x, emb=None):
+        return self.conv(x)
+
 
 class Upsample(nn.Module):
     "Double the resolution: nearest-neighbour upsampling, then a convolution."
+
     def __init__(self, channels: int):
-        super().__init__(); self.conv = nn.Conv2d(channels, channels, 3, padding=1)
-    def forward(self, x, emb=None): return self.conv(F.interpolate(x, scale_factor=2, mode='nearest'))
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x, emb=None):
+        return self.conv(F.interpolate(x, scale_factor=2, mode='nearest'))
 
 # %% ../nbs/31_unet.ipynb #c015
-def one_hot_labels(class_labels, batch: int, num_classes: int, device=None) -> torch.Tensor:
-    "Class labels as float one-hot rows `(batch, num_classes)`; `None` or `-1` give the null class (a zero row)."
-    if class_labels is None: return torch.zeros(batch, num_classes, device=device)
+def one_hot_labels(
+    class_labels, batch: int, num_classes: int, device=None
+) -> torch.Tensor:
+    """Class labels as float one-hot rows `(batch, num_classes)`; `None` or `-1` give
+    the null class (a zero row)."""
+    if class_labels is None:
+        return torch.zeros(batch, num_classes, device=device)
     labels = torch.as_tensor(class_labels, device=device)
-    if labels.ndim == 0: labels = labels.expand(batch)
-    if labels.is_floating_point() and labels.shape == (batch, num_classes): return labels
+    if labels.ndim == 0:
+        labels = labels.expand(batch)
+    if labels.is_floating_point() and labels.shape == (batch, num_classes):
+        return labels
     if labels.is_floating_point() or labels.shape != (batch,):
-        raise ValueError(f'class_labels: expected integer labels of shape ({batch},) or one-hot rows of shape '
-                         f'({batch}, {num_classes}), got {labels.dtype} of shape {tuple(labels.shape)}')
+        raise ValueError(
+            f'class_labels: expected integer labels of shape ({batch},) or one-hot '
+            'rows of shape '
+            f'({batch}, {num_classes}), got {labels.dtype} of shape '
+            f'{tuple(labels.shape)}'
+        )
     if ((labels < -1) | (labels >= num_classes)).any():
-        raise ValueError(f'class_labels: values must lie in [0, {num_classes}) or be -1 (null class), '
-                         f'got min {labels.min().item()} max {labels.max().item()}')
-    return F.one_hot(labels.clamp_min(0).long(), num_classes).float() * (labels >= 0)[:, None]
+        raise ValueError(
+            f'class_labels: values must lie in [0, {num_classes}) or be -1 (null '
+            'class), '
+            f'got min {labels.min().item()} max {labels.max().item()}'
+        )
+    return (
+        F.one_hot(labels.clamp_min(0).long(), num_classes).float()
+        * (labels >= 0)[:, None]
+    )
 
-def drop_labels(one_hot: torch.Tensor, p: float, generator: torch.Generator | None = None) -> torch.Tensor:
+
+def drop_labels(
+    one_hot: torch.Tensor, p: float, generator: torch.Generator | None = None
+) -> torch.Tensor:
     "Label dropout: replace each row by the null class (zeros) with probability `p`."
     keep = torch.rand(one_hot.shape[0], generator=generator, device=one_hot.device) >= p
     return one_hot * keep[:, None]
@@ -127,69 +202,113 @@ def drop_labels(one_hot: torch.Tensor, p: float, generator: torch.Generator | No
 def edm_precond_coefs(sigma: torch.Tensor, sigma_data: float = 0.5):
     "EDM's c_skip, c_out, c_in, c_noise of equation (unet-precond), in float64."
     sigma = sigma.to(torch.float64)
-    root = (sigma ** 2 + sigma_data ** 2).sqrt()
-    c_skip, c_out, c_in = sigma_data ** 2 / root ** 2, sigma * sigma_data / root, 1 / root
-    c_noise = sigma.clamp_min(1e-20).log() / 4   # the clamp keeps F finite at sigma=0, where c_out=0 ignores it
+    root = (sigma**2 + sigma_data**2).sqrt()
+    c_skip, c_out, c_in = sigma_data**2 / root**2, sigma * sigma_data / root, 1 / root
+    c_noise = (
+        sigma.clamp_min(1e-20).log() / 4
+    )  # the clamp keeps F finite at sigma=0, where c_out=0 ignores it
     return c_skip, c_out, c_in, c_noise
 
 # %% ../nbs/31_unet.ipynb #c023
 class UNet(nn.Module):
-    "DDPM++/EDM-style UNet with EDM preconditioning: `net(x, sigma, class_labels=None) -> x0_hat`."
-    sigma_min, sigma_max = 0.002, 80.0   # the range EDM trains and samples in
+    """DDPM++/EDM-style UNet with EDM preconditioning: `net(x, sigma, class_labels=None)
+    -> x0_hat`."""
+
+    sigma_min, sigma_max = 0.002, 80.0  # the range EDM trains and samples in
 
     def __init__(self, config: UNetConfig | None = None, **overrides):
         super().__init__()
         cfg = self.config = config or UNetConfig(**overrides)
         C, E = cfg.model_channels, 4 * cfg.model_channels
         self.map_noise, self.map_hidden = nn.Linear(C, E), nn.Linear(E, E)
-        self.map_label = nn.Linear(cfg.num_classes, E, bias=False) if cfg.num_classes else None
+        self.map_label = (
+            nn.Linear(cfg.num_classes, E, bias=False) if cfg.num_classes else None
+        )
         self.conv_in = nn.Conv2d(cfg.in_channels, C, 3, padding=1)
         self.enc, skips, c, res = nn.ModuleList(), [C], C, cfg.img_resolution
         for level, mult in enumerate(cfg.channel_mult):
             for _ in range(cfg.num_blocks):
-                self.enc.append(ResBlock(c, C * mult, E, cfg.dropout)); c = C * mult
-                if res in cfg.attn_resolutions: self.enc.append(Attention(c, cfg.head_channels))
+                self.enc.append(ResBlock(c, C * mult, E, cfg.dropout))
+                c = C * mult
+                if res in cfg.attn_resolutions:
+                    self.enc.append(Attention(c, cfg.head_channels))
                 skips.append(c)
-            if level < len(cfg.channel_mult) - 1: self.enc.append(Downsample(c)); res //= 2; skips.append(c)
-        self.mid = nn.ModuleList([ResBlock(c, c, E, cfg.dropout), Attention(c, cfg.head_channels),
-                                  ResBlock(c, c, E, cfg.dropout)])
+            if level < len(cfg.channel_mult) - 1:
+                self.enc.append(Downsample(c))
+                res //= 2
+                skips.append(c)
+        self.mid = nn.ModuleList(
+            [
+                ResBlock(c, c, E, cfg.dropout),
+                Attention(c, cfg.head_channels),
+                ResBlock(c, c, E, cfg.dropout),
+            ]
+        )
         self.dec = nn.ModuleList()
         for level, mult in reversed(list(enumerate(cfg.channel_mult))):
             for _ in range(cfg.num_blocks + 1):
-                self.dec.append(ResBlock(c + skips.pop(), C * mult, E, cfg.dropout)); c = C * mult
-                if res in cfg.attn_resolutions: self.dec.append(Attention(c, cfg.head_channels))
-            if level > 0: self.dec.append(Upsample(c)); res *= 2
-        self.norm_out, self.conv_out = group_norm(c), nn.Conv2d(c, cfg.in_channels, 3, padding=1)
-        nn.init.zeros_(self.conv_out.weight); nn.init.zeros_(self.conv_out.bias)
+                self.dec.append(ResBlock(c + skips.pop(), C * mult, E, cfg.dropout))
+                c = C * mult
+                if res in cfg.attn_resolutions:
+                    self.dec.append(Attention(c, cfg.head_channels))
+            if level > 0:
+                self.dec.append(Upsample(c))
+                res *= 2
+        self.norm_out, self.conv_out = (
+            group_norm(c),
+            nn.Conv2d(c, cfg.in_channels, 3, padding=1),
+        )
+        nn.init.zeros_(self.conv_out.weight)
+        nn.init.zeros_(self.conv_out.bias)
 
-    def raw(self, x: torch.Tensor, c_noise: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        "The network F of equation (unet-precond): preconditioned input, c_noise (B,), one-hot labels or None."
+    def raw(
+        self, x: torch.Tensor, c_noise: torch.Tensor, labels: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """The network F of equation (unet-precond): preconditioned input, c_noise (B,),
+        one-hot labels or None."""
         emb = self.map_noise(positional_embedding(c_noise, self.config.model_channels))
-        if self.map_label is not None and labels is not None: emb = emb + self.map_label(labels.to(emb.dtype))
+        if self.map_label is not None and labels is not None:
+            emb = emb + self.map_label(labels.to(emb.dtype))
         emb = F.silu(self.map_hidden(F.silu(emb)))
-        h = self.conv_in(x); skips = [h]
+        h = self.conv_in(x)
+        skips = [h]
         for block in self.enc:
             h = block(h, emb)
-            if not isinstance(block, Attention): skips.append(h)
-        for block in self.mid: h = block(h, emb)
+            if not isinstance(block, Attention):
+                skips.append(h)
+        for block in self.mid:
+            h = block(h, emb)
         for block in self.dec:
-            if isinstance(block, ResBlock): h = torch.cat([h, skips.pop()], dim=1)
+            if isinstance(block, ResBlock):
+                h = torch.cat([h, skips.pop()], dim=1)
             h = block(h, emb)
         return self.conv_out(F.silu(self.norm_out(h)))
 
     def forward(self, x: torch.Tensor, sigma, class_labels=None) -> torch.Tensor:
-        "The denoiser D(x; sigma, c) of equation (unet-precond); `sigma` a float or a tensor of shape (B,)."
+        """The denoiser D(x; sigma, c) of equation (unet-precond); `sigma` a float or a
+        tensor of shape (B,)."""
         sigma = torch.as_tensor(sigma, device=x.device).reshape(-1).expand(x.shape[0])
         c_skip, c_out, c_in, c_noise = edm_precond_coefs(sigma, self.config.sigma_data)
         labels = None
         if self.map_label is not None:
-            labels = one_hot_labels(class_labels, x.shape[0], self.config.num_classes, device=x.device)
-        elif class_labels is not None: raise ValueError('class_labels given to an unconditional UNet (num_classes=0)')
+            labels = one_hot_labels(
+                class_labels, x.shape[0], self.config.num_classes, device=x.device
+            )
+        elif class_labels is not None:
+            raise ValueError(
+                'class_labels given to an unconditional UNet (num_classes=0)'
+            )
         dtype = self.conv_in.weight.dtype
-        out = self.raw((append_dims(c_in, x.ndim) * x).to(dtype), c_noise.to(dtype), labels)
-        return (append_dims(c_skip, x.ndim) * x + append_dims(c_out, x.ndim) * out.to(torch.float64)).to(x.dtype)
+        out = self.raw(
+            (append_dims(c_in, x.ndim) * x).to(dtype), c_noise.to(dtype), labels
+        )
+        return (
+            append_dims(c_skip, x.ndim) * x
+            + append_dims(c_out, x.ndim) * out.to(torch.float64)
+        ).to(x.dtype)
 
-    def round_sigma(self, sigma): return torch.as_tensor(sigma)
+    def round_sigma(self, sigma):
+        return torch.as_tensor(sigma)
 
 # %% ../nbs/31_unet.ipynb #c024
 def param_count(net: nn.Module) -> int:
@@ -199,101 +318,188 @@ def param_count(net: nn.Module) -> int:
 # %% ../nbs/31_unet.ipynb #c033
 CARD_NAME, CARD_FORMAT = 'model_card.json', 'evodiff-book-unet/1'
 
+
 class CheckpointError(InputError):
-    "A checkpoint folder or file that is missing, damaged, truncated, or does not fit its model card."
+    """A checkpoint folder or file that is missing, damaged, truncated, or does not fit
+    its model card."""
+
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
+
 def load_torch_file(path, what: str = 'checkpoint file', weights_only: bool = True):
-    "`torch.load` onto the CPU; a missing or unreadable file is a `CheckpointError` naming it."
+    """`torch.load` onto the CPU; a missing or unreadable file is a `CheckpointError`
+    naming it."""
     path = Path(path)
-    if not path.is_file(): raise CheckpointError(f'{what} {path} does not exist')
-    try: return torch.load(path, map_location='cpu', weights_only=weights_only)
-    except Exception as e:                        # torch raises several types for a damaged file
+    if not path.is_file():
+        raise CheckpointError(f'{what} {path} does not exist')
+    try:
+        return torch.load(path, map_location='cpu', weights_only=weights_only)
+    except Exception as e:  # torch raises several types for a damaged file
         first = (str(e).strip().splitlines() or [''])[0][:200]
-        raise CheckpointError(f'{what} {path} is damaged ({type(e).__name__}: {first})') from None
+        raise CheckpointError(
+            f'{what} {path} is damaged ({type(e).__name__}: {first})'
+        ) from None
+
 
 def _shard(state: dict, max_bytes: int) -> list[dict]:
-    "Split a state dict into consecutive groups of at most `max_bytes` of tensor data each."
+    """Split a state dict into consecutive groups of at most `max_bytes` of tensor data
+    each."""
     shards, size = [{}], 0
     for name, t in state.items():
         nbytes = t.numel() * t.element_size()
-        if nbytes > max_bytes: raise ValueError(f'save_pretrained: tensor {name} ({nbytes} bytes) exceeds max_shard_bytes')
-        if size + nbytes > max_bytes and shards[-1]: shards.append({}); size = 0
-        shards[-1][name] = t; size += nbytes
+        if nbytes > max_bytes:
+            raise ValueError(
+                f'save_pretrained: tensor {name} ({nbytes} bytes) exceeds '
+                'max_shard_bytes'
+            )
+        if size + nbytes > max_bytes and shards[-1]:
+            shards.append({})
+            size = 0
+        shards[-1][name] = t
+        size += nbytes
     return shards
 
 # %% ../nbs/31_unet.ipynb #c034
-def save_pretrained(net: UNet, folder, card: dict | None = None, max_shard_bytes: int = 15 * 2 ** 20) -> dict:
-    "Save `net`'s weights in float16 shards under `max_shard_bytes` each, plus `model_card.json`; return the card."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().to('cpu', torch.float16).contiguous() for k, v in net.state_dict().items()}
+def save_pretrained(
+    net: UNet, folder, card: dict | None = None, max_shard_bytes: int = 15 * 2**20
+) -> dict:
+    """Save `net`'s weights in float16 shards under `max_shard_bytes` each, plus
+    `model_card.json`; return the card."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {
+        k: v.detach().to('cpu', torch.float16).contiguous()
+        for k, v in net.state_dict().items()
+    }
     shards, files = _shard(state, max_shard_bytes), []
-    for old in folder.glob('weights-*.pt'): old.unlink()
+    for old in folder.glob('weights-*.pt'):
+        old.unlink()
     for i, shard in enumerate(shards):
         path = folder / f'weights-{i + 1:02d}-of-{len(shards):02d}.pt'
         torch.save(shard, path)
-        files.append(dict(file=path.name, sha256=_sha256(path), bytes=path.stat().st_size))
-    card = dict(format=CARD_FORMAT, config=asdict(net.config), parameters=param_count(net),
-                dtype='float16', files=files, **(card or {}))
+        files.append(
+            dict(file=path.name, sha256=_sha256(path), bytes=path.stat().st_size)
+        )
+    card = dict(
+        format=CARD_FORMAT,
+        config=asdict(net.config),
+        parameters=param_count(net),
+        dtype='float16',
+        files=files,
+        **(card or {}),
+    )
     (folder / CARD_NAME).write_text(json.dumps(card, indent=1))
     return card
 
+
 def load_model_card(folder) -> dict:
-    "The model card of a folder written by `save_pretrained`; a missing or damaged card is a `CheckpointError`."
-    folder = Path(folder); path = folder / CARD_NAME
-    if not folder.is_dir(): raise CheckpointError(f'checkpoint folder {folder} does not exist')
-    if not path.is_file(): raise CheckpointError(f'{folder} is not a checkpoint folder: it has no {CARD_NAME}')
-    try: card = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise CheckpointError(f'{path} is damaged: {e}') from None
-    if not isinstance(card, dict) or card.get('format') != CARD_FORMAT or not {'config', 'files'} <= card.keys():
+    """The model card of a folder written by `save_pretrained`; a missing or damaged
+    card is a `CheckpointError`."""
+    folder = Path(folder)
+    path = folder / CARD_NAME
+    if not folder.is_dir():
+        raise CheckpointError(f'checkpoint folder {folder} does not exist')
+    if not path.is_file():
+        raise CheckpointError(
+            f'{folder} is not a checkpoint folder: it has no {CARD_NAME}'
+        )
+    try:
+        card = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CheckpointError(f'{path} is damaged: {e}') from None
+    if (
+        not isinstance(card, dict)
+        or card.get('format') != CARD_FORMAT
+        or not {'config', 'files'} <= card.keys()
+    ):
         found = card.get('format') if isinstance(card, dict) else type(card).__name__
-        raise CheckpointError(f'{path} is not an evodiff-book UNet card (format {found!r}, expected {CARD_FORMAT!r} '
-                              'with config and files)')
+        raise CheckpointError(
+            f'{path} is not an evodiff-book UNet card (format {found!r}, expected '
+            f'{CARD_FORMAT!r} '
+            'with config and files)'
+        )
     return card
 
+
 def update_model_card(folder, **fields) -> dict:
-    "Add or replace fields of a model card (for example `fid=` once it is measured); the weights are untouched."
+    """Add or replace fields of a model card (for example `fid=` once it is measured);
+    the weights are untouched."""
     card = load_model_card(folder)
-    if {'files', 'config', 'parameters'} & fields.keys(): raise ValueError('update_model_card: files, config and parameters are fixed by the weights')
+    if {'files', 'config', 'parameters'} & fields.keys():
+        raise ValueError(
+            'update_model_card: files, config and parameters are fixed by the weights'
+        )
     card.update(fields)
     (Path(folder) / CARD_NAME).write_text(json.dumps(card, indent=1))
     return card
 
 # %% ../nbs/31_unet.ipynb #c035
 def _checked_file(folder: Path, entry: dict) -> Path:
-    "The weights file of a card entry, after checking that it exists, is complete and matches its SHA-256."
+    """The weights file of a card entry, after checking that it exists, is complete and
+    matches its SHA-256."""
     path = folder / entry['file']
-    if not path.is_file(): raise CheckpointError(f'{path} is missing (listed in {CARD_NAME})')
+    if not path.is_file():
+        raise CheckpointError(f'{path} is missing (listed in {CARD_NAME})')
     size = path.stat().st_size
     if 'bytes' in entry and size != entry['bytes']:
-        raise CheckpointError(f'{path} is truncated or replaced: {size:,} bytes, the card says {entry["bytes"]:,}')
-    if _sha256(path) != entry['sha256']: raise CheckpointError(f'{path} does not match its SHA-256 in the card')
+        raise CheckpointError(
+            f'{path} is truncated or replaced: {size:,} bytes, the card says '
+            f'{entry["bytes"]:,}'
+        )
+    if _sha256(path) != entry['sha256']:
+        raise CheckpointError(f'{path} does not match its SHA-256 in the card')
     return path
 
+
 def _fits(net: UNet, state: dict, folder: Path) -> None:
-    "Check that the saved tensors are exactly the parameters of the card's architecture, with the same shapes."
+    """Check that the saved tensors are exactly the parameters of the card's
+    architecture, with the same shapes."""
     want = {k: tuple(v.shape) for k, v in net.state_dict().items()}
     have = {k: tuple(v.shape) for k, v in state.items()}
-    missing, extra = sorted(want.keys() - have.keys()), sorted(have.keys() - want.keys())
-    shapes = [f'{k} {have[k]} vs {want[k]}' for k in sorted(want.keys() & have.keys()) if have[k] != want[k]]
+    missing, extra = (
+        sorted(want.keys() - have.keys()),
+        sorted(have.keys() - want.keys()),
+    )
+    shapes = [
+        f'{k} {have[k]} vs {want[k]}'
+        for k in sorted(want.keys() & have.keys())
+        if have[k] != want[k]
+    ]
     if missing or extra or shapes:
-        problems = [f'{len(v)} {what} (first: {v[0]})' for what, v in
-                    (('missing tensors', missing), ('unexpected tensors', extra), ('wrong shapes', shapes)) if v]
-        raise CheckpointError(f'the weights in {folder} do not fit the architecture in its card: ' + '; '.join(problems))
+        problems = [
+            f'{len(v)} {what} (first: {v[0]})'
+            for what, v in (
+                ('missing tensors', missing),
+                ('unexpected tensors', extra),
+                ('wrong shapes', shapes),
+            )
+            if v
+        ]
+        raise CheckpointError(
+            f'the weights in {folder} do not fit the architecture in its card: '
+            + '; '.join(problems)
+        )
+
 
 def load_pretrained(folder, device=None, dtype: torch.dtype = torch.float32) -> UNet:
-    "Rebuild a `UNet` from a folder written by `save_pretrained` (checks each file's size and SHA-256); eval mode."
+    """Rebuild a `UNet` from a folder written by `save_pretrained` (checks each file's
+    size and SHA-256); eval mode."""
     folder, card = Path(folder), load_model_card(folder)
-    try: net = UNet(UNetConfig(**card['config']))
-    except (TypeError, ValueError) as e: raise CheckpointError(f'{folder / CARD_NAME}: bad config: {e}') from None
+    try:
+        net = UNet(UNetConfig(**card['config']))
+    except (TypeError, ValueError) as e:
+        raise CheckpointError(f'{folder / CARD_NAME}: bad config: {e}') from None
     state = {}
-    for entry in card['files']: state.update(load_torch_file(_checked_file(folder, entry), 'weights file'))
+    for entry in card['files']:
+        state.update(load_torch_file(_checked_file(folder, entry), 'weights file'))
     _fits(net, state, folder)
     net.load_state_dict(state)
     return net.to(device=device or 'cpu', dtype=dtype).eval()
 
+
 def default_checkpoint() -> Path:
-    "The book's committed CIFAR-10 network: the folder `checkpoints/cifar10` of the repository."
+    """The book's committed CIFAR-10 network: the folder `checkpoints/cifar10` of the
+    repository."""
     return repo_root() / 'checkpoints' / 'cifar10'
