@@ -25,9 +25,8 @@ from .unet import CheckpointError, default_checkpoint, load_pretrained
 MODELS = ('unet', 'cifar10-gaussian', 'cifar10-empirical')
 
 
-def load_denoiser(
-    model: str, checkpoint: str | Path | None = None, device=None, n_images: int = 2000
-):
+def load_denoiser(model: str, checkpoint: str | Path | None = None, device=None,
+                  n_images: int = 2000):
     """The denoiser named by `model` (see MODELS), on `device`; a bad checkpoint folder
     is a `CheckpointError`."""
     device = torch.device(device or default_device())
@@ -48,19 +47,10 @@ def load_denoiser(
     raise ValueError(f'unknown model {model!r}; choose one of: {", ".join(MODELS)}')
 
 # %% ../nbs/45_cli.ipynb #c011
-def sample_images(
-    denoiser,
-    spec: SolverSpec,
-    nfe: int,
-    n: int,
-    seed: int = 0,
-    batch: int = 256,
-    device=None,
-    sigma_min: float = 0.002,
-    sigma_max: float = 80.0,
-    class_label: int | None = None,
-    disable: bool | None = None,
-) -> np.ndarray:
+def sample_images(denoiser, spec: SolverSpec, nfe: int, n: int, seed: int = 0,
+                  batch: int = 256, device=None, sigma_min: float = 0.002,
+                  sigma_max: float = 80.0, class_label: int | None = None,
+                  disable: bool | None = None) -> np.ndarray:
     "`n` uint8 images (N, H, W, C) sampled with `spec` at exactly `nfe` evaluations."
     device = torch.device(device or default_device())
     out = []
@@ -73,15 +63,8 @@ def sample_images(
         )
         extra = {} if labels is None else dict(class_labels=labels)
         x = sample_batch(
-            denoiser,
-            spec,
-            nfe,
-            seeds,
-            sigma_min=sigma_min,
-            sigma_max=sigma_max,
-            device=device,
-            extra_args=extra,
-        )
+            denoiser, spec, nfe, seeds, sigma_min=sigma_min, sigma_max=sigma_max,
+            device=device, extra_args=extra)
         out.append(from_model_range(x))  # clipped to [-1, 1] and rounded
     return np.concatenate(out)
 
@@ -110,26 +93,16 @@ COMMANDS = {  # the commands of other chapters: module, what it does
 def add_sample_options(s: argparse.ArgumentParser) -> None:
     "The options of `sample`."
     s.add_argument(
-        '--solver',
-        default='evodiff',
-        choices=list(SAMPLERS),
-        help='solver (default: %(default)s)',
-    )
+        '--solver', default='evodiff', choices=list(SAMPLERS),
+        help='solver (default: %(default)s)')
     s.add_argument(
-        '--nfe',
-        type=positive_int,
-        default=10,
-        help='network evaluations per sample, all included (default: 10)',
-    )
+        '--nfe', type=positive_int, default=10,
+        help='network evaluations per sample, all included (default: 10)')
     s.add_argument(
-        '--n', type=positive_int, default=64, help='number of images (default: 64)'
-    )
+        '--n', type=positive_int, default=64, help='number of images (default: 64)')
     s.add_argument(
-        '--seed',
-        type=int,
-        default=0,
-        help='seed of the first image; image i uses seed+i (default: 0)',
-    )
+        '--seed', type=int, default=0,
+        help='seed of the first image; image i uses seed+i (default: 0)')
     s.add_argument(
         '--out',
         default='grid.png',
@@ -137,48 +110,28 @@ def add_sample_options(s: argparse.ArgumentParser) -> None:
         '(default: grid.png)',
     )
     s.add_argument(
-        '--grid',
-        default='logsnr',
-        choices=list(GRIDS),
-        help='time grid (default: logsnr)',
-    )
+        '--grid', default='logsnr', choices=list(GRIDS),
+        help='time grid (default: logsnr)')
     s.add_argument(
-        '--order',
-        type=positive_int,
-        default=None,
-        help='order, for solvers that take one (dpmpp, unipc, ipndm)',
-    )
+        '--order', type=positive_int, default=None,
+        help='order, for solvers that take one (dpmpp, unipc, ipndm)')
     s.add_argument(
-        '--denoise-to-zero',
-        action='store_true',
-        help='end with one denoising evaluation (counted in --nfe)',
-    )
+        '--denoise-to-zero', action='store_true',
+        help='end with one denoising evaluation (counted in --nfe)')
     s.add_argument(
-        '--model',
-        default='unet',
-        choices=MODELS,
-        help='the trained UNet or an exact oracle (default: unet)',
-    )
+        '--model', default='unet', choices=MODELS,
+        help='the trained UNet or an exact oracle (default: unet)')
     s.add_argument(
-        '--checkpoint',
-        default=None,
-        help='checkpoint folder for --model unet (default: checkpoints/cifar10)',
-    )
+        '--checkpoint', default=None,
+        help='checkpoint folder for --model unet (default: checkpoints/cifar10)')
     s.add_argument(
-        '--class-label',
-        type=int,
-        default=None,
-        help='class 0-9 for the UNet (default: unconditional)',
-    )
+        '--class-label', type=int, default=None,
+        help='class 0-9 for the UNet (default: unconditional)')
     s.add_argument(
-        '--batch',
-        type=positive_int,
-        default=256,
-        help='batch size; does not change the images (default: 256)',
-    )
+        '--batch', type=positive_int, default=256,
+        help='batch size; does not change the images (default: 256)')
     s.add_argument(
-        '--device', default=None, help='cpu or cuda (default: CUDA when available)'
-    )
+        '--device', default=None, help='cpu or cuda (default: CUDA when available)')
 
 
 def build_parser(prog: str = 'python -m evodiff_book') -> argparse.ArgumentParser:
@@ -190,14 +143,11 @@ def build_parser(prog: str = 'python -m evodiff_book') -> argparse.ArgumentParse
         'Every command answers --help.',
     )
     sub = ap.add_subparsers(
-        dest='command', required=True, metavar='{sample,' + ','.join(COMMANDS) + '}'
-    )
+        dest='command', required=True, metavar='{sample,' + ','.join(COMMANDS) + '}')
     add_sample_options(
         sub.add_parser(
-            'sample',
-            help='sample images with a solver: a PNG grid or an .npz',
-            description='Sample CIFAR-10-sized images with any registered solver.',
-        )
+            'sample', help='sample images with a solver: a PNG grid or an .npz',
+            description='Sample CIFAR-10-sized images with any registered solver.')
     )
     for name, (module, what) in COMMANDS.items():
         sub.add_parser(name, help=f'{what} ({module})')
@@ -211,13 +161,11 @@ def run_sample(args, parser) -> Path:
         parser.error(f'--out must end in .png or .npz, got {out.name}')
     if out.is_dir():
         parser.error(
-            f'--out {out} is a folder; give a file name ending in .png or .npz'
-        )
+            f'--out {out} is a folder; give a file name ending in .png or .npz')
     writable_dir(out.parent, '--out folder')
     hyper = {} if args.order is None else dict(order=args.order)
     spec = SolverSpec(
-        args.solver, grid=args.grid, hyper=hyper, denoise_to_zero=args.denoise_to_zero
-    )
+        args.solver, grid=args.grid, hyper=hyper, denoise_to_zero=args.denoise_to_zero)
     try:
         steps = steps_for_nfe(spec, args.nfe)
     except ValueError as e:
@@ -225,15 +173,8 @@ def run_sample(args, parser) -> Path:
     denoiser = load_denoiser(args.model, args.checkpoint, args.device)
     try:
         images = sample_images(
-            denoiser,
-            spec,
-            args.nfe,
-            args.n,
-            args.seed,
-            args.batch,
-            args.device,
-            class_label=args.class_label,
-        )
+            denoiser, spec, args.nfe, args.n, args.seed, args.batch, args.device,
+            class_label=args.class_label)
     except (ValueError, TypeError) as e:
         parser.error(f'{spec.name} at NFE {args.nfe} ({steps} steps): {e}')
     if out.suffix == '.npz':

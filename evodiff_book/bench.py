@@ -13,20 +13,10 @@ import statistics
 
 import torch
 
-from evodiff_book.core import (
-    Stopwatch,
-    command,
-    default_device,
-    positive_int,
-    provenance,
-    writable_dir,
-)
-from evodiff_book.experiments import (
-    SolverSpec,
-    grid_sigmas,
-    save_results,
-    steps_for_nfe,
-)
+from .core import (Stopwatch, command, default_device, positive_int,
+                               provenance, writable_dir)
+from .experiments import (SolverSpec, grid_sigmas, save_results,
+                                      steps_for_nfe)
 from .solvers import SAMPLERS, get_sampler
 from .unet import UNet
 
@@ -55,21 +45,10 @@ class ZeroCostDenoiser:
         return self.output
 
 # %% ../nbs/17_bench.ipynb #c008
-def solver_overhead(
-    solver: str,
-    net,
-    batch: int,
-    net_seconds: float,
-    *,
-    nfe: int = 10,
-    shape=(3, 32, 32),
-    device=None,
-    dtype=torch.float32,
-    repeats: int = 3,
-    with_net: bool = False,
-    sigma_min: float = 0.002,
-    sigma_max: float = 80.0,
-) -> dict:
+def solver_overhead(solver: str, net, batch: int, net_seconds: float, *, nfe: int = 10,
+                    shape=(3, 32, 32), device=None, dtype=torch.float32,
+                    repeats: int = 3, with_net: bool = False, sigma_min: float = 0.002,
+                    sigma_max: float = 80.0) -> dict:
     """Overhead of `solver` at exactly `nfe` evaluations on a logSNR grid:
     zero-cost-model run time / (nfe * net_seconds)."""
     device = torch.device(device or default_device())
@@ -87,13 +66,9 @@ def solver_overhead(
         run = lambda model: sampler(model, x, sigmas, disable=True)
         solver_seconds = timed(lambda: run(cached), device, repeats)
         record = dict(
-            solver=solver,
-            batch=batch,
-            nfe=nfe,
-            net_seconds=net_seconds,
+            solver=solver, batch=batch, nfe=nfe, net_seconds=net_seconds,
             solver_seconds=solver_seconds,
-            overhead=solver_seconds / (nfe * net_seconds),
-        )
+            overhead=solver_seconds / (nfe * net_seconds))
         if with_net:
             total = timed(lambda: run(net), device, repeats)
             record |= dict(
@@ -103,14 +78,8 @@ def solver_overhead(
     return record
 
 
-def network_seconds(
-    net,
-    batch: int,
-    shape=(3, 32, 32),
-    device=None,
-    dtype=torch.float32,
-    repeats: int = 5,
-) -> float:
+def network_seconds(net, batch: int, shape=(3, 32, 32), device=None,
+                    dtype=torch.float32, repeats: int = 5) -> float:
     "Median time of one evaluation of `net` at batch size `batch`."
     device = torch.device(device or default_device())
     x = torch.randn(batch, *shape).to(device, dtype)
@@ -119,16 +88,9 @@ def network_seconds(
         return timed(lambda: net(x, sigma), device, repeats)
 
 # %% ../nbs/17_bench.ipynb #c010
-def overhead_table(
-    net,
-    batches=(1, 128),
-    solvers=None,
-    nfe: int = 10,
-    device=None,
-    repeats: int = 3,
-    with_net: bool = False,
-    model_name: str = 'UNet',
-) -> dict:
+def overhead_table(net, batches=(1, 128), solvers=None, nfe: int = 10, device=None,
+                   repeats: int = 3, with_net: bool = False,
+                   model_name: str = 'UNet') -> dict:
     """Overhead records for every solver (default: the whole registry) at every batch
     size."""
     device = torch.device(device or default_device())
@@ -138,21 +100,12 @@ def overhead_table(
         for solver in solvers or list(SAMPLERS):
             records.append(
                 solver_overhead(
-                    solver,
-                    net,
-                    batch,
-                    t_net,
-                    nfe=nfe,
-                    device=device,
-                    repeats=repeats,
-                    with_net=with_net,
-                )
+                    solver, net, batch, t_net, nfe=nfe, device=device, repeats=repeats,
+                    with_net=with_net)
             )
     return dict(
         name=f'bench_overhead_{device.type}',
-        provenance=provenance(device, model=model_name),
-        records=records,
-    )
+        provenance=provenance(device, model=model_name), records=records)
 
 
 def format_overhead(result: dict) -> str:
@@ -193,9 +146,8 @@ DIFFUSERS_SCHEDULERS = {
 }
 
 
-def diffusers_comparison(
-    net, solver: str, batch: int, nfe: int = 10, device=None, repeats: int = 3
-) -> dict:
+def diffusers_comparison(net, solver: str, batch: int, nfe: int = 10, device=None,
+                         repeats: int = 3) -> dict:
     """Wall time of our `solver` over that of the matching diffusers scheduler, same
     network, NFE and grid."""
     import diffusers
@@ -228,22 +180,15 @@ def diffusers_comparison(
     with torch.no_grad():
         t_ours, t_theirs = timed(ours, device, repeats), timed(theirs, device, repeats)
     return dict(
-        solver=solver,
-        diffusers=cls_name,
-        batch=batch,
-        nfe=nfe,
-        ours_seconds=t_ours,
-        diffusers_seconds=t_theirs,
-        ratio=t_ours / t_theirs,
-    )
+        solver=solver, diffusers=cls_name, batch=batch, nfe=nfe, ours_seconds=t_ours,
+        diffusers_seconds=t_theirs, ratio=t_ours / t_theirs)
 
 # %% ../nbs/17_bench.ipynb #c017
 @command('python -m evodiff_book.bench')
 def main(argv=None, prog=None) -> None:
     "Command line: `python -m evodiff_book bench {overhead,diffusers} [options]`."
     ap = argparse.ArgumentParser(
-        prog=prog, description='Print solver benchmarks and save them to results/.'
-    )
+        prog=prog, description='Print solver benchmarks and save them to results/.')
     ap.add_argument(
         'what',
         choices=['overhead', 'diffusers'],
@@ -251,37 +196,22 @@ def main(argv=None, prog=None) -> None:
         'diffusers: our wall time over diffusers\' schedulers',
     )
     ap.add_argument(
-        '--device', default=None, help='cpu or cuda (default: CUDA when available)'
-    )
+        '--device', default=None, help='cpu or cuda (default: CUDA when available)')
     ap.add_argument(
-        '--batch',
-        type=positive_int,
-        nargs='+',
-        default=[1, 128],
-        help='batch sizes (default: 1 128)',
-    )
+        '--batch', type=positive_int, nargs='+', default=[1, 128],
+        help='batch sizes (default: 1 128)')
     ap.add_argument(
-        '--nfe',
-        type=int,
-        default=10,
-        help='network evaluations per run, even so Heun can run (default: 10)',
-    )
+        '--nfe', type=int, default=10,
+        help='network evaluations per run, even so Heun can run (default: 10)')
     ap.add_argument(
-        '--repeats',
-        type=positive_int,
-        default=3,
-        help='timed repetitions; the median is reported (default: 3)',
-    )
+        '--repeats', type=positive_int, default=3,
+        help='timed repetitions; the median is reported (default: 3)')
     ap.add_argument(
-        '--with-net',
-        action='store_true',
-        help='overhead: also time whole runs through the network',
-    )
+        '--with-net', action='store_true',
+        help='overhead: also time whole runs through the network')
     ap.add_argument(
-        '--results-dir',
-        default='results',
-        help='where to write the JSON (default: results)',
-    )
+        '--results-dir', default='results',
+        help='where to write the JSON (default: results)')
     args = ap.parse_args(argv)
     if args.nfe < 4 or args.nfe % 2:
         ap.error(
@@ -293,13 +223,8 @@ def main(argv=None, prog=None) -> None:
     net = UNet().to(device).eval()
     if args.what == 'overhead':
         result = overhead_table(
-            net,
-            args.batch,
-            nfe=args.nfe,
-            device=device,
-            repeats=args.repeats,
-            with_net=args.with_net,
-        )
+            net, args.batch, nfe=args.nfe, device=device, repeats=args.repeats,
+            with_net=args.with_net)
         print(format_overhead(result))
     else:
         rows = [
@@ -309,9 +234,7 @@ def main(argv=None, prog=None) -> None:
         ]
         result = dict(
             name=f'bench_diffusers_{device.type}',
-            provenance=provenance(device, model='UNet'),
-            records=rows,
-        )
+            provenance=provenance(device, model='UNet'), records=rows)
         for r in rows:
             print(
                 f"{r['solver']:>10} vs {r['diffusers']:<28} batch {r['batch']:>4}: "

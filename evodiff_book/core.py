@@ -68,13 +68,9 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def randn_per_sample(
-    seeds: Sequence[int] | torch.Tensor,
-    shape: Sequence[int],
-    *,
-    dtype: torch.dtype = torch.float32,
-    device: torch.device | str | None = None,
-) -> torch.Tensor:
+def randn_per_sample(seeds: Sequence[int] | torch.Tensor, shape: Sequence[int], *,
+                     dtype: torch.dtype = torch.float32,
+                     device: torch.device | str | None = None) -> torch.Tensor:
     """Standard normal noise of shape `(len(seeds), *shape)`; row `i` depends only on
     `seeds[i]`."""
     seeds = [int(s) for s in seeds]
@@ -82,10 +78,8 @@ def randn_per_sample(
         raise ValueError('randn_per_sample: `seeds` is empty')
     rows = [
         torch.randn(
-            tuple(shape),
-            generator=torch.Generator('cpu').manual_seed(s),
-            dtype=torch.float64,
-        )
+            tuple(shape), generator=torch.Generator('cpu').manual_seed(s),
+            dtype=torch.float64)
         for s in seeds
     ]
     return torch.stack(rows).to(device=device or 'cpu', dtype=dtype)
@@ -125,8 +119,7 @@ def git_commit(path: str | os.PathLike | None = None) -> str:
     '+dirty' if modified; outside git, `$EVODIFF_COMMIT` or 'unknown'."""
     cwd = Path(path) if path else repo_root() / 'evodiff_book'
     run = lambda *args: subprocess.run(
-        ['git', *args], cwd=cwd, capture_output=True, text=True, timeout=10
-    )
+        ['git', *args], cwd=cwd, capture_output=True, text=True, timeout=10)
     outside = os.environ.get('EVODIFF_COMMIT', 'unknown')
     try:
         head = run('rev-parse', '--short=12', 'HEAD')
@@ -155,8 +148,7 @@ def provenance(device: torch.device | str | None = None, **extra) -> dict:
     fields."""
     return dict(
         date=datetime.datetime.now(datetime.timezone.utc).strftime(
-            '%Y-%m-%d %H:%M UTC'
-        ),
+            '%Y-%m-%d %H:%M UTC'),
         machine=machine_description(device),
         torch=torch.__version__,
         python=platform.python_version(),
@@ -190,8 +182,7 @@ def positive_int(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f'expected a whole number, got {text!r}'
-        ) from None
+            f'expected a whole number, got {text!r}') from None
     if value < 1:
         raise argparse.ArgumentTypeError(f'must be at least 1, got {value}')
     return value

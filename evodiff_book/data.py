@@ -19,18 +19,8 @@ import torch
 from .core import repo_root
 
 # %% ../nbs/30_data.ipynb #c006
-CIFAR10_CLASSES = (
-    'airplane',
-    'automobile',
-    'bird',
-    'cat',
-    'deer',
-    'dog',
-    'frog',
-    'horse',
-    'ship',
-    'truck',
-)
+CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
+                   'horse', 'ship', 'truck')
 _NPZ_NAME, _BATCHES_NAME = 'cifar10.npz', 'cifar-10-batches-py'
 
 
@@ -79,8 +69,7 @@ def _read_npz(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
         missing = {f'x_{split}', f'y_{split}'} - set(d.files)
         if missing:
             raise KeyError(
-                f'{path}: not a CIFAR-10 npz file, it lacks {sorted(missing)}'
-            )
+                f'{path}: not a CIFAR-10 npz file, it lacks {sorted(missing)}')
         return d[f'x_{split}'], d[f'y_{split}'].astype(np.int64)
 
 
@@ -125,15 +114,13 @@ def _download(tried: list[str]) -> Path | None:
         import torchvision
     except ImportError:
         tried.append(
-            f'torchvision download into {target}: torchvision is not installed'
-        )
+            f'torchvision download into {target}: torchvision is not installed')
         return None
     try:
         torchvision.datasets.CIFAR10(root=str(target), train=True, download=True)
     except Exception as e:
         tried.append(
-            f'torchvision download into {target}: failed ({type(e).__name__}: {e})'
-        )
+            f'torchvision download into {target}: failed ({type(e).__name__}: {e})')
         return None
     return target / _BATCHES_NAME
 
@@ -148,15 +135,13 @@ def _not_found(tried: list[str]) -> FileNotFoundError:
     )
 
 
-def load_cifar10(
-    split: str = 'train', root: str | os.PathLike | None = None, download: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
+def load_cifar10(split: str = 'train', root: str | os.PathLike | None = None,
+                 download: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """CIFAR-10 `split` ('train' or 'test') as (uint8 images (N, 32, 32, 3) HWC RGB,
     int64 labels (N,))."""
     if split not in ('train', 'test'):
         raise ValueError(
-            f"load_cifar10: split must be 'train' or 'test', got {split!r}"
-        )
+            f"load_cifar10: split must be 'train' or 'test', got {split!r}")
     tried, path = [], None
     for origin, p in cifar10_locations(root):
         why = _readable(p)
@@ -176,11 +161,9 @@ def load_cifar10(
     return images.copy(), labels.copy()
 
 # %% ../nbs/30_data.ipynb #c021
-def to_model_range(
-    images: np.ndarray | torch.Tensor,
-    dtype: torch.dtype = torch.float32,
-    device: torch.device | str | None = None,
-) -> torch.Tensor:
+def to_model_range(images: np.ndarray | torch.Tensor,
+                   dtype: torch.dtype = torch.float32,
+                   device: torch.device | str | None = None) -> torch.Tensor:
     "uint8 images (N, H, W, C) to floats (N, C, H, W) in [-1, 1], eq. (eq-model-range)."
     images = torch.as_tensor(images)
     if images.dtype != torch.uint8 or images.ndim != 4:
@@ -200,15 +183,13 @@ def from_model_range(x: torch.Tensor) -> np.ndarray:
     clipped."""
     if x.ndim != 4:
         raise ValueError(
-            f'from_model_range: expected (N, C, H, W), got shape {tuple(x.shape)}'
-        )
+            f'from_model_range: expected (N, C, H, W), got shape {tuple(x.shape)}')
     k = ((x.detach().double() + 1) * 127.5).round().clamp(0, 255)
     return k.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
 
 # %% ../nbs/30_data.ipynb #c024
-def stratified_subset(
-    labels: np.ndarray | torch.Tensor, n: int, seed: int = 0
-) -> np.ndarray:
+def stratified_subset(labels: np.ndarray | torch.Tensor, n: int,
+                      seed: int = 0) -> np.ndarray:
     """Sorted indices of `n` items with class counts as equal as possible (differing by
     at most one), seeded."""
     labels = np.asarray(labels)
@@ -228,16 +209,14 @@ def stratified_subset(
     return np.sort(np.concatenate(picks))
 
 # %% ../nbs/30_data.ipynb #c027
-def image_grid(
-    images: np.ndarray, ncols: int, pad: int = 1, fill: int = 255
-) -> np.ndarray:
+def image_grid(images: np.ndarray, ncols: int, pad: int = 1,
+               fill: int = 255) -> np.ndarray:
     """Tile uint8 images (N, H, W, C) into one (rows*(H+pad)-pad, ncols*(W+pad)-pad, C)
     array, row by row."""
     n, h, w, c = images.shape
     nrows = -(-n // ncols)
     grid = np.full(
-        (nrows * (h + pad) - pad, ncols * (w + pad) - pad, c), fill, dtype=images.dtype
-    )
+        (nrows * (h + pad) - pad, ncols * (w + pad) - pad, c), fill, dtype=images.dtype)
     for i, image in enumerate(images):
         r, q = divmod(i, ncols)
         grid[r * (h + pad) : r * (h + pad) + h, q * (w + pad) : q * (w + pad) + w] = (

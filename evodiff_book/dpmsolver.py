@@ -11,24 +11,13 @@ from collections.abc import Callable
 
 import torch
 
-from evodiff_book.sampling import (
-    begin_multistep,
-    exp_integrals,
-    finish,
-    grid_steps,
-    register,
-)
+from .sampling import (begin_multistep, exp_integrals, finish, grid_steps,
+                                   register)
 
 # %% ../nbs/12_dpmsolver.ipynb #c013
-def dpmpp_update(
-    x: torch.Tensor,
-    sigma: float,
-    sigma_next: float,
-    lams: list[float],
-    denoised: list[torch.Tensor],
-    order: int,
-    second_derivative_weight: float = 1.0,
-) -> torch.Tensor:
+def dpmpp_update(x: torch.Tensor, sigma: float, sigma_next: float, lams: list[float],
+                 denoised: list[torch.Tensor], order: int,
+                 second_derivative_weight: float = 1.0) -> torch.Tensor:
     """One multistep DPM-Solver++ step of `order` 1-3 (eqs. ddim, dpmpp-2m, dpmpp-3m);
     `lams`, `denoised`: history, newest last."""
     if sigma_next == 0:
@@ -52,108 +41,56 @@ def dpmpp_update(
     return x_next
 
 # %% ../nbs/12_dpmsolver.ipynb #c017
-def sample_dpmpp(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    order: int = 2,
-    lower_order_final: bool = True,
-    lower_order_below: float = 15,
-    second_derivative_weight: float = 1.0,
-    denoise_to_zero: bool = False,
-    check_finite: bool = True,
-) -> torch.Tensor:
+def sample_dpmpp(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                 extra_args: dict | None = None, callback: Callable | None = None,
+                 disable: bool | None = None, order: int = 2,
+                 lower_order_final: bool = True, lower_order_below: float = 15,
+                 second_derivative_weight: float = 1.0, denoise_to_zero: bool = False,
+                 check_finite: bool = True) -> torch.Tensor:
     """Multistep DPM-Solver++ in data prediction, `order` 1-3 (Lu et al. 2022; eqs.
     dpmpp-2m, dpmpp-3m). `second_derivative_weight=0.5` reproduces the reference
     code's 3M. NFE = len(sigmas) - 1, +1 with `denoise_to_zero`."""
     sigmas, call, x, orders = begin_multistep(
-        f'sample_dpmpp(order={order})',
-        denoiser,
-        x,
-        sigmas,
-        extra_args,
-        check_finite,
-        order=order,
-        max_order=3,
-        lower_order_final=lower_order_final,
-        lower_order_below=lower_order_below,
-    )
+        f'sample_dpmpp(order={order})', denoiser, x, sigmas, extra_args, check_finite,
+        order=order, max_order=3, lower_order_final=lower_order_final,
+        lower_order_below=lower_order_below)
     lams, history = [], []
     for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = call(x, sigma)
         lams, history = (lams + [-math.log(sigma)])[-3:], (history + [denoised])[-3:]
         x = dpmpp_update(
-            x, sigma, sigma_next, lams, history, orders[i], second_derivative_weight
-        )
+            x, sigma, sigma_next, lams, history, orders[i], second_derivative_weight)
         if callback is not None:
             callback(
-                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised)
-            )
+                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
     return finish(x, call, sigmas, denoise_to_zero)
 
 
 @register('dpmpp_2m', 'DPM-Solver++(2M)', min_steps=2, like=sample_dpmpp, order=2)
-def sample_dpmpp_2m(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    **hyper,
-) -> torch.Tensor:
+def sample_dpmpp_2m(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                    extra_args: dict | None = None, callback: Callable | None = None,
+                    disable: bool | None = None, **hyper) -> torch.Tensor:
     """DPM-Solver++(2M), eq. dpmpp-2m: `sample_dpmpp` with order 2. NFE = len(sigmas) -
     1, +1 with `denoise_to_zero`."""
     return sample_dpmpp(
-        denoiser,
-        x,
-        sigmas,
-        extra_args=extra_args,
-        callback=callback,
-        disable=disable,
-        order=2,
-        **hyper,
-    )
+        denoiser, x, sigmas, extra_args=extra_args, callback=callback, disable=disable,
+        order=2, **hyper)
 
 
 @register('dpmpp_3m', 'DPM-Solver++(3M)', min_steps=3, like=sample_dpmpp, order=3)
-def sample_dpmpp_3m(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    **hyper,
-) -> torch.Tensor:
+def sample_dpmpp_3m(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                    extra_args: dict | None = None, callback: Callable | None = None,
+                    disable: bool | None = None, **hyper) -> torch.Tensor:
     """DPM-Solver++(3M), eq. dpmpp-3m: `sample_dpmpp` with order 3. NFE = len(sigmas) -
     1, +1 with `denoise_to_zero`."""
     return sample_dpmpp(
-        denoiser,
-        x,
-        sigmas,
-        extra_args=extra_args,
-        callback=callback,
-        disable=disable,
-        order=3,
-        **hyper,
-    )
+        denoiser, x, sigmas, extra_args=extra_args, callback=callback, disable=disable,
+        order=3, **hyper)
 
 # %% ../nbs/12_dpmsolver.ipynb #c019
-def dpmsolver_update(
-    x: torch.Tensor,
-    sigma: float,
-    sigma_next: float,
-    lams: list[float],
-    eps: list[torch.Tensor],
-    order: int,
-) -> torch.Tensor:
+def dpmsolver_update(x: torch.Tensor, sigma: float, sigma_next: float,
+                     lams: list[float], eps: list[torch.Tensor],
+                     order: int) -> torch.Tensor:
     """One multistep DPM-Solver step in noise prediction, `order` 1-2 (eqs. ei-eps,
     dpmsolver-2m); history newest last."""
     if order == 1 or sigma_next == 0:  # first order (= DDIM); h = inf at sigma_next = 0
@@ -167,38 +104,20 @@ def dpmsolver_update(
 
 
 @register(
-    'dpmsolver_2m',
-    'DPM-Solver(2M), noise prediction',
-    min_steps=lambda hyper: hyper['order'],
-)
-def sample_dpmsolver(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    order: int = 2,
-    lower_order_final: bool = True,
-    lower_order_below: float = 15,
-    denoise_to_zero: bool = False,
-    check_finite: bool = True,
-) -> torch.Tensor:
+    'dpmsolver_2m', 'DPM-Solver(2M), noise prediction',
+    min_steps=lambda hyper: hyper['order'])
+def sample_dpmsolver(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                     extra_args: dict | None = None, callback: Callable | None = None,
+                     disable: bool | None = None, order: int = 2,
+                     lower_order_final: bool = True, lower_order_below: float = 15,
+                     denoise_to_zero: bool = False,
+                     check_finite: bool = True) -> torch.Tensor:
     """Multistep DPM-Solver in noise prediction, `order` 1-2 (Lu et al. 2022; eq.
     dpmsolver-2m). NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."""
     sigmas, call, x, orders = begin_multistep(
-        f'sample_dpmsolver(order={order})',
-        denoiser,
-        x,
-        sigmas,
-        extra_args,
-        check_finite,
-        order=order,
-        max_order=2,
-        lower_order_final=lower_order_final,
-        lower_order_below=lower_order_below,
-    )
+        f'sample_dpmsolver(order={order})', denoiser, x, sigmas, extra_args,
+        check_finite, order=order, max_order=2, lower_order_final=lower_order_final,
+        lower_order_below=lower_order_below)
     lams, history = [], []
     for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = call(x, sigma)
@@ -209,6 +128,5 @@ def sample_dpmsolver(
         x = dpmsolver_update(x, sigma, sigma_next, lams, history, orders[i])
         if callback is not None:
             callback(
-                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised)
-            )
+                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
     return finish(x, call, sigmas, denoise_to_zero)

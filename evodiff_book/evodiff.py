@@ -55,22 +55,16 @@ class StepGeometry(NamedTuple):
     b: float  # grid balance sqrt(s0 / s01), 1 on a logSNR-uniform grid
 
 
-def evodiff_geometry(
-    sigma_prev: float,
-    sigma: float,
-    sigma_next: float,
-    sigma_first: float,
-    sigma_last: float,
-    consts: EVODiffConstants = RELEASE,
-) -> StepGeometry:
+def evodiff_geometry(sigma_prev: float, sigma: float, sigma_next: float,
+                     sigma_first: float, sigma_last: float,
+                     consts: EVODiffConstants = RELEASE) -> StepGeometry:
     "The grid-only scalars of one EVODiff step; the time label t is sigma (EDM)."
     h_rho = 1 / sigma_next - 1 / sigma
     s0, s01 = sigma_next / sigma, sigma / sigma_prev
     r = math.log(sigma_prev / sigma) / math.log(sigma / sigma_next)
     tau = (sigma_next + sigma_last) / (sigma_first + sigma_last)
     return StepGeometry(
-        h_rho, 1 - s0, s0, r, consts.balance_weight * (1 - tau**2), math.sqrt(s0 / s01)
-    )
+        h_rho, 1 - s0, s0, r, consts.balance_weight * (1 - tau**2), math.sqrt(s0 / s01))
 
 # %% ../nbs/15_evodiff.ipynb #c012
 def inner(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -78,13 +72,8 @@ def inner(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.einsum('bchw,bchw->bc', a, b)[..., None, None]
 
 
-def clipped_ratio(
-    num: torch.Tensor,
-    den: torch.Tensor,
-    fallback: float,
-    clip: float = 2.0,
-    guard: bool = True,
-) -> torch.Tensor:
+def clipped_ratio(num: torch.Tensor, den: torch.Tensor, fallback: float,
+                  clip: float = 2.0, guard: bool = True) -> torch.Tensor:
     """clamp(num/den, -clip, clip), with `fallback` where den <= the dtype's smallest
     normal number (P2)."""
     if not guard:
@@ -104,14 +93,9 @@ class Probe(NamedTuple):
     r_i: torch.Tensor
 
 
-def evodiff_probe(
-    x: torch.Tensor,
-    m0: torch.Tensor,
-    m1: torch.Tensor,
-    ratio01: torch.Tensor,
-    geo: StepGeometry,
-    consts: EVODiffConstants = RELEASE,
-) -> Probe:
+def evodiff_probe(x: torch.Tensor, m0: torch.Tensor, m1: torch.Tensor,
+                  ratio01: torch.Tensor, geo: StepGeometry,
+                  consts: EVODiffConstants = RELEASE) -> Probe:
     """Eqs. (evo-euler, evo-balance, evo-probe); `ratio01` = clip(<m0, m1> / <m1, m1>),
     per (B, C)."""
     x_euler = geo.s0 * x + geo.g * m0
@@ -119,8 +103,7 @@ def evodiff_probe(
     d1 = m0 - r1 * m1
     low, high = consts.probe_clip
     r_i = (torch.sigmoid(consts.probe_slope * r1.abs()) * geo.r).clamp(
-        low * geo.r, high * geo.r
-    )
+        low * geo.r, high * geo.r)
     x_probe = x_euler + 0.5 * geo.g * d1 / r_i
     return Probe(x_euler, x_probe, d1, r1, r_i)
 
@@ -133,33 +116,20 @@ class Fit(NamedTuple):
     used: torch.Tensor
 
 
-def evodiff_eta(
-    d1: torch.Tensor,
-    d2: torch.Tensor,
-    geo: StepGeometry,
-    consts: EVODiffConstants = RELEASE,
-    guard: bool = True,
-) -> Fit:
+def evodiff_eta(d1: torch.Tensor, d2: torch.Tensor, geo: StepGeometry,
+                consts: EVODiffConstants = RELEASE, guard: bool = True) -> Fit:
     """Eq. (evo-eta): the minimum-norm interpolation offset eta* and the mapped eta, per
     (sample, channel)."""
     b_pre, b_next = d1 / (geo.r * geo.h_rho), geo.r * d2 / geo.h_rho
     diff = b_next - b_pre
     eta_star = 0.5 * clipped_ratio(
-        inner(b_next + b_pre, diff), inner(diff, diff), 0.0, consts.proj_clip, guard
-    )
+        inner(b_next + b_pre, diff), inner(diff, diff), 0.0, consts.proj_clip, guard)
     return Fit(eta_star, consts.eta_scale * torch.sigmoid(eta_star.abs()))
 
 
-def evodiff_zeta(
-    p: torch.Tensor,
-    d1: torch.Tensor,
-    m0: torch.Tensor,
-    m1: torch.Tensor,
-    geo: StepGeometry,
-    steps: int,
-    consts: EVODiffConstants = RELEASE,
-    guard: bool = True,
-) -> Fit:
+def evodiff_zeta(p: torch.Tensor, d1: torch.Tensor, m0: torch.Tensor, m1: torch.Tensor,
+                 geo: StepGeometry, steps: int, consts: EVODiffConstants = RELEASE,
+                 guard: bool = True) -> Fit:
     """Eqs. (evo-zeta, evo-zeta-map): the least-squares scale zeta* and the mapped
     divisor zeta, per (sample, channel)."""
     clip = consts.proj_clip
@@ -189,17 +159,10 @@ class Correction(NamedTuple):
     zeta: Fit
 
 
-def evodiff_correct(
-    probe: Probe,
-    m0: torch.Tensor,
-    m1: torch.Tensor,
-    mt: torch.Tensor,
-    m0_sq: torch.Tensor,
-    geo: StepGeometry,
-    steps: int,
-    consts: EVODiffConstants = RELEASE,
-    guard: bool = True,
-) -> Correction:
+def evodiff_correct(probe: Probe, m0: torch.Tensor, m1: torch.Tensor, mt: torch.Tensor,
+                    m0_sq: torch.Tensor, geo: StepGeometry, steps: int,
+                    consts: EVODiffConstants = RELEASE,
+                    guard: bool = True) -> Correction:
     "Eqs. (evo-eta ... evo-corrector) from the probe's output `mt`; `m0_sq` = <m0, m0>."
     ratio_t0 = clipped_ratio(inner(mt, m0), m0_sq, 1.0, consts.proj_clip, guard)
     r2 = (1 - geo.w) * geo.b + geo.w * ratio_t0
@@ -214,15 +177,9 @@ def evodiff_correct(
     return Correction(x, ratio_t0, eta, zeta)
 
 # %% ../nbs/15_evodiff.ipynb #c027
-def evodiff_final(
-    x: torch.Tensor,
-    m0: torch.Tensor,
-    m1: torch.Tensor,
-    sigma: float,
-    sigma_next: float,
-    final_step: str = 'release',
-    consts: EVODiffConstants = RELEASE,
-) -> torch.Tensor:
+def evodiff_final(x: torch.Tensor, m0: torch.Tensor, m1: torch.Tensor, sigma: float,
+                  sigma_next: float, final_step: str = 'release',
+                  consts: EVODiffConstants = RELEASE) -> torch.Tensor:
     """Eq. (evo-final): the released heuristic last step (no NFE), or with
     final_step='ddim' the plain DDIM step."""
     q = sigma_next / sigma
@@ -235,13 +192,11 @@ def evodiff_final(
     return sigma_f * x_ddim + 0.5 * (1 - q) * (m0 - r_f * m1)
 
 # %% ../nbs/15_evodiff.ipynb #c030
-def _check_evodiff_options(
-    name: str, sigmas: torch.Tensor, final_step: str, lower_order_final: bool
-) -> None:
+def _check_evodiff_options(name: str, sigmas: torch.Tensor, final_step: str,
+                           lower_order_final: bool) -> None:
     if final_step not in ('release', 'ddim'):
         raise ValueError(
-            f"{name}: final_step must be 'release' or 'ddim', got {final_step!r}"
-        )
+            f"{name}: final_step must be 'release' or 'ddim', got {final_step!r}")
     if not lower_order_final and sigmas[-1] == 0:
         raise ValueError(
             f'{name}: a second-order last step to sigma = 0 is undefined (r = 0); '
@@ -257,28 +212,18 @@ def _check_evodiff_options(
         n_steps + (not hyper['lower_order_final'])
     ),
 )
-def sample_evodiff(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    lower_order_final: bool = True,
-    denoise_to_zero: bool = False,
-    final_step: str = 'release',
-    consts: EVODiffConstants = RELEASE,
-    guard: bool = True,
-    check_finite: bool = True,
-) -> torch.Tensor:
+def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                   extra_args: dict | None = None, callback: Callable | None = None,
+                   disable: bool | None = None, lower_order_final: bool = True,
+                   denoise_to_zero: bool = False, final_step: str = 'release',
+                   consts: EVODiffConstants = RELEASE, guard: bool = True,
+                   check_finite: bool = True) -> torch.Tensor:
     """EVODiff as released (Li, Chen and Zeng 2025), on (B, C, H, W) input, EDM sigmas
     (time label t = sigma). NFE = N = len(sigmas)-1 with lower_order_final (default),
     N+1 without; +1 with denoise_to_zero."""
     name = 'sample_evodiff'
     sigmas, call, x = begin(
-        name, denoiser, x, sigmas, extra_args, check_finite, min_steps=2, ndim=4
-    )
+        name, denoiser, x, sigmas, extra_args, check_finite, min_steps=2, ndim=4)
     _check_evodiff_options(name, sigmas, final_step, lower_order_final)
     s, n = sigmas.tolist(), len(sigmas) - 1
     m1, m0 = (
@@ -294,8 +239,7 @@ def sample_evodiff(
             x = s[1] / s[0] * x + (1 - s[1] / s[0]) * m0
             m1, m0 = m0, call(x, s[1])
             ratio01 = clipped_ratio(
-                inner(m0, m1), inner(m1, m1), 1.0, consts.proj_clip, guard
-            )
+                inner(m0, m1), inner(m1, m1), 1.0, consts.proj_clip, guard)
             m0_sq = inner(m0, m0)
         elif i == n - 1 and lower_order_final:  # eq. (evo-final), no NFE
             x = evodiff_final(x, m0, m1, s[i], s[i + 1], final_step, consts)
@@ -304,18 +248,10 @@ def sample_evodiff(
             probe = evodiff_probe(x, m0, m1, ratio01, geo, consts)
             mt = call(probe.x_probe, s[i + 1])
             x, ratio01, eta, zeta = evodiff_correct(
-                probe, m0, m1, mt, m0_sq, geo, n, consts, guard
-            )
+                probe, m0, m1, mt, m0_sq, geo, n, consts, guard)
             info = dict(
-                eta_star=eta.star,
-                eta=eta.used,
-                zeta_star=zeta.star,
-                zeta=zeta.used,
-                probe=probe.x_probe,
-                r1=probe.r1,
-                r_i=probe.r_i,
-                geometry=geo,
-            )
+                eta_star=eta.star, eta=eta.used, zeta_star=zeta.star, zeta=zeta.used,
+                probe=probe.x_probe, r1=probe.r1, r_i=probe.r_i, geometry=geo)
             m1, m0, m0_sq = m0, mt, inner(mt, mt)
         if callback is not None:
             callback(

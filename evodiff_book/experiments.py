@@ -16,22 +16,12 @@ from pathlib import Path
 
 import torch
 
-from evodiff_book.core import (
-    Stopwatch,
-    default_device,
-    provenance,
-    randn_per_sample,
-    repo_root,
-)
+from .core import (Stopwatch, default_device, provenance, randn_per_sample,
+                               repo_root)
 from .models import CountingDenoiser
 from .sampling import progress
-from evodiff_book.schedules import (
-    EDMSchedule,
-    get_sigmas_karras,
-    get_sigmas_logsnr,
-    get_sigmas_time_quadratic,
-    get_sigmas_time_uniform,
-)
+from .schedules import (EDMSchedule, get_sigmas_karras, get_sigmas_logsnr,
+                                    get_sigmas_time_quadratic, get_sigmas_time_uniform)
 from .solvers import get_sampler, nfe as solver_nfe, solver_info
 
 # %% ../nbs/40_experiments.ipynb #c009
@@ -64,9 +54,8 @@ class SolverSpec:
 GRIDS = ('logsnr', 'edm', 'time_uniform', 'time_quadratic')
 
 
-def grid_sigmas(
-    grid: str, n_steps: int, sigma_min: float, sigma_max: float, rho: float = 7.0
-) -> torch.Tensor:
+def grid_sigmas(grid: str, n_steps: int, sigma_min: float, sigma_max: float,
+                rho: float = 7.0) -> torch.Tensor:
     """The `n_steps`-step sigma grid named `grid`, from `sigma_max` down to `sigma_min`
     (float64)."""
     if grid == 'logsnr':
@@ -88,8 +77,7 @@ def steps_for_nfe(spec: SolverSpec, nfe: int) -> int:
     for n in range(fewest, nfe + 1):
         if (
             solver_nfe(
-                spec.solver, n, denoise_to_zero=spec.denoise_to_zero, **spec.hyper
-            )
+                spec.solver, n, denoise_to_zero=spec.denoise_to_zero, **spec.hyper)
             == nfe
         ):
             return n
@@ -112,15 +100,9 @@ def ls_scale(x: torch.Tensor, reference: torch.Tensor) -> float:
 
 # %% ../nbs/40_experiments.ipynb #c015
 @torch.no_grad()
-def run_one(
-    denoiser,
-    noise: torch.Tensor,
-    spec: SolverSpec,
-    nfe: int,
-    sigma_min: float,
-    sigma_max: float,
-    extra_args: dict | None = None,
-) -> tuple[torch.Tensor, dict]:
+def run_one(denoiser, noise: torch.Tensor, spec: SolverSpec, nfe: int, sigma_min: float,
+            sigma_max: float,
+            extra_args: dict | None = None) -> tuple[torch.Tensor, dict]:
     """Sample with `spec` at exactly `nfe` evaluations from `sigma_max * noise`; return
     the sample and a record."""
     n_steps = steps_for_nfe(spec, nfe)
@@ -128,66 +110,33 @@ def run_one(
     counter = CountingDenoiser(denoiser)
     with Stopwatch(noise.device) as watch:
         x = get_sampler(spec.solver)(
-            counter,
-            sigma_max * noise,
-            sigmas,
-            extra_args=extra_args,
-            disable=True,
-            denoise_to_zero=spec.denoise_to_zero,
-            **spec.hyper,
-        )
+            counter, sigma_max * noise, sigmas, extra_args=extra_args, disable=True,
+            denoise_to_zero=spec.denoise_to_zero, **spec.hyper)
     if counter.nfe != nfe:
         raise RuntimeError(
-            f'{spec.name}: asked for NFE {nfe}, the run used {counter.nfe}'
-        )
+            f'{spec.name}: asked for NFE {nfe}, the run used {counter.nfe}')
     return x, dict(
-        label=spec.name,
-        solver=spec.solver,
-        grid=spec.grid,
-        hyper=dict(spec.hyper),
-        denoise_to_zero=spec.denoise_to_zero,
-        nfe=nfe,
-        steps=n_steps,
-        seconds=watch.seconds,
-    )
+        label=spec.name, solver=spec.solver, grid=spec.grid, hyper=dict(spec.hyper),
+        denoise_to_zero=spec.denoise_to_zero, nfe=nfe, steps=n_steps,
+        seconds=watch.seconds)
 
 
 @torch.no_grad()
-def sample_batch(
-    denoiser,
-    spec: SolverSpec,
-    nfe: int,
-    seeds,
-    *,
-    sigma_min: float = 0.002,
-    sigma_max: float = 80.0,
-    shape=(3, 32, 32),
-    device=None,
-    extra_args: dict | None = None,
-) -> torch.Tensor:
+def sample_batch(denoiser, spec: SolverSpec, nfe: int, seeds, *,
+                 sigma_min: float = 0.002, sigma_max: float = 80.0, shape=(3, 32, 32),
+                 device=None, extra_args: dict | None = None) -> torch.Tensor:
     """Samples (B, *shape) of `spec` at exactly `nfe` evaluations from the per-sample
     noise of `seeds` (`run_one`)."""
     noise = randn_per_sample(seeds, shape, device=device or default_device())
     return run_one(denoiser, noise, spec, nfe, sigma_min, sigma_max, extra_args)[0]
 
 
-def run_grid(
-    denoiser,
-    specs: list[SolverSpec],
-    nfes: list[int],
-    noise: torch.Tensor,
-    reference: torch.Tensor,
-    *,
-    sigma_min: float,
-    sigma_max: float,
-    name: str | None = None,
-    results_dir: str | os.PathLike = 'results',
-    protocol: dict | None = None,
-    extra_args: dict | None = None,
-    disable: bool | None = None,
-    metrics: dict | None = None,
-    samples: dict | None = None,
-) -> dict:
+def run_grid(denoiser, specs: list[SolverSpec], nfes: list[int], noise: torch.Tensor,
+             reference: torch.Tensor, *, sigma_min: float, sigma_max: float,
+             name: str | None = None, results_dir: str | os.PathLike = 'results',
+             protocol: dict | None = None, extra_args: dict | None = None,
+             disable: bool | None = None, metrics: dict | None = None,
+             samples: dict | None = None) -> dict:
     """Run every spec at every NFE it can reach exactly, from the same noise; error
     against `reference` (ODE solution at `sigma_min`)."""
     targets = {}
@@ -198,18 +147,14 @@ def run_grid(
         except ValueError:
             continue  # e.g. Heun (2 NFE per step) at an odd NFE: no such run
         x, record = run_one(
-            denoiser, noise, spec, nfe, sigma_min, sigma_max, extra_args
-        )
+            denoiser, noise, spec, nfe, sigma_min, sigma_max, extra_args)
         if spec.denoise_to_zero not in targets:
             targets[spec.denoise_to_zero] = (
                 denoiser(
                     reference,
                     torch.full(
-                        (len(reference),),
-                        sigma_min,
-                        device=reference.device,
-                        dtype=torch.float64,
-                    ),
+                        (len(reference),), sigma_min, device=reference.device,
+                        dtype=torch.float64),
                     **(extra_args or {}),
                 )
                 if spec.denoise_to_zero
@@ -218,19 +163,14 @@ def run_grid(
         target = targets[spec.denoise_to_zero]
         extra = {key: fn(x, target) for key, fn in (metrics or {}).items()}
         records.append(
-            record | dict(rmse=rmse(x, target), scale=ls_scale(x, target)) | extra
-        )
+            record | dict(rmse=rmse(x, target), scale=ls_scale(x, target)) | extra)
         if samples is not None:
             samples[spec.name, nfe] = x.cpu()  # kept for figures, when asked
     result = dict(
         name=name,
         protocol=dict(
-            sigma_min=sigma_min,
-            sigma_max=sigma_max,
-            samples=len(noise),
-            sample_shape=list(noise.shape[1:]),
-            **(protocol or {}),
-        ),
+            sigma_min=sigma_min, sigma_max=sigma_max, samples=len(noise),
+            sample_shape=list(noise.shape[1:]), **protocol or {}),
         provenance=provenance(noise.device),
         records=records,
     )
@@ -278,9 +218,8 @@ STANDARD_NFES = (
 )  # EVODiff's CIFAR-10 demo grid (evodiff.md, section 4.3)
 
 
-def gain_percent(
-    result: dict, label: str, baseline: str, nfe: int, value: str = 'rmse'
-) -> float:
+def gain_percent(result: dict, label: str, baseline: str, nfe: int,
+                 value: str = 'rmse') -> float:
     """How much lower `label`'s `value` is than `baseline`'s at `nfe`, in percent of the
     baseline (negative: worse)."""
     cell = {(r['label'], r['nfe']): r[value] for r in result['records']}
@@ -353,13 +292,8 @@ def results_table(result: dict, value: str = 'rmse', fmt: str = '{:.3g}') -> str
     return '\n'.join(lines)
 
 
-def plot_vs_nfe(
-    result: dict,
-    value: str = 'rmse',
-    ax=None,
-    labels: list[str] | None = None,
-    logy: bool = True,
-):
+def plot_vs_nfe(result: dict, value: str = 'rmse', ax=None,
+                labels: list[str] | None = None, logy: bool = True):
     """Plot `value` against NFE for every solver label (or the given `labels`) of
     `result`."""
     import matplotlib.pyplot as plt

@@ -21,13 +21,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from evodiff_book.core import (
-    InputError,
-    command,
-    positive_int,
-    provenance,
-    results_folder,
-)
+from .core import (InputError, command, positive_int, provenance,
+                               results_folder)
 
 # %% ../nbs/33_fid.ipynb #c006
 INCEPTION_FILE = 'default_1.pt'
@@ -87,14 +82,12 @@ def resize_for_inception(images: torch.Tensor, size: int = 299) -> torch.Tensor:
     theta[:, 1, 2] = 1 / H - 1 / size
     grid = F.affine_grid(theta, [N, C, size, size], align_corners=False)
     return F.grid_sample(
-        images, grid, mode='bilinear', padding_mode='border', align_corners=False
-    )
+        images, grid, mode='bilinear', padding_mode='border', align_corners=False)
 
 # %% ../nbs/33_fid.ipynb #c014
 @torch.no_grad()
-def inception_features(
-    images, batch_size: int = 200, device=None, net=None
-) -> np.ndarray:
+def inception_features(images, batch_size: int = 200, device=None,
+                       net=None) -> np.ndarray:
     "Inception pool features (N, 2048), float64, of uint8 images (N, H, W, 3)."
     images = np.asarray(images)
     if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
@@ -179,15 +172,13 @@ def _trace_sqrt_product(sigma1: np.ndarray, sigma2: np.ndarray, method: str) -> 
         root1 = (v * np.sqrt(_psd_eigenvalues(w))) @ v.T
         inner = root1 @ sigma2 @ root1
         return float(
-            np.sqrt(_psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))).sum()
-        )
+            np.sqrt(_psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))).sum())
     if method == 'sqrtm':
         from scipy.linalg import sqrtm
 
         return float(np.real(np.trace(sqrtm(sigma1 @ sigma2))))
     raise ValueError(
-        f"frechet_distance: method must be 'eigen' or 'sqrtm', got {method!r}"
-    )
+        f"frechet_distance: method must be 'eigen' or 'sqrtm', got {method!r}")
 
 
 def frechet_distance(mu1, sigma1, mu2, sigma2, method: str = 'eigen') -> float:
@@ -222,17 +213,10 @@ def _fingerprint(images: np.ndarray) -> str:
     return h.hexdigest()[:16]
 
 
-def compute_stats(
-    images,
-    state_path=None,
-    chunk: int = 2000,
-    batch_size: int = 200,
-    device=None,
-    net=None,
-    feature_fn=None,
-    max_seconds: float | None = None,
-    progress: bool = True,
-) -> FeatureStats:
+def compute_stats(images, state_path=None, chunk: int = 2000, batch_size: int = 200,
+                  device=None, net=None, feature_fn=None,
+                  max_seconds: float | None = None,
+                  progress: bool = True) -> FeatureStats:
     """Feature statistics of uint8 `images` (N, H, W, 3); resumable through
     `state_path`, stops after `max_seconds`."""
     images = np.asarray(images)
@@ -255,13 +239,8 @@ def compute_stats(
         if state_path:
             tmp = Path(str(state_path) + '.tmp.npz')
             np.savez(
-                tmp,
-                n=stats.n,
-                mean=stats.mean,
-                scatter=stats.scatter,
-                next=i + chunk,
-                fingerprint=key,
-            )
+                tmp, n=stats.n, mean=stats.mean, scatter=stats.scatter, next=i + chunk,
+                fingerprint=key)
             os.replace(tmp, state_path)
         if progress:
             print(
@@ -281,11 +260,8 @@ def save_stats(path, stats: FeatureStats, meta: dict | None = None) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     mu, sigma = stats.mean_cov()
     np.savez(
-        path,
-        mu=mu,
-        sigma_triu=sigma[np.triu_indices(len(mu))].astype(np.float32),
-        n=stats.n,
-    )
+        path, mu=mu, sigma_triu=sigma[np.triu_indices(len(mu))].astype(np.float32),
+        n=stats.n)
     info = dict(
         file=path.name,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -317,9 +293,8 @@ def default_reference() -> Path:
     return results_folder() / 'cifar10_train_inception_stats.npz'
 
 
-def fid_of_images(
-    images, ref=None, device=None, batch_size: int = 200, method: str = 'eigen'
-) -> float:
+def fid_of_images(images, ref=None, device=None, batch_size: int = 200,
+                  method: str = 'eigen') -> float:
     """FID of uint8 `images` (N, H, W, 3) against the reference statistics file `ref`
     (default: `default_reference()`)."""
     ref = Path(ref) if ref else default_reference()
@@ -352,18 +327,15 @@ class FrechetReference:
         "The distance of equation (fid-frechet) from N(mu, sigma) to the reference."
         inner = self.root @ sigma @ self.root
         root_trace = np.sqrt(
-            _psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))
-        ).sum()
+            _psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))).sum()
         return float(
-            ((mu - self.mu) ** 2).sum() + np.trace(sigma) + self.trace - 2 * root_trace
-        )
+            ((mu - self.mu) ** 2).sum() + np.trace(sigma) + self.trace - 2 * root_trace)
 
     def of_features(self, feats: np.ndarray) -> float:
         "FID of a feature array (N, D) against the reference."
         if len(feats) < 2:
             raise ValueError(
-                f'FrechetReference: need at least 2 feature vectors, got {len(feats)}'
-            )
+                f'FrechetReference: need at least 2 feature vectors, got {len(feats)}')
         return self(*FeatureStats().update(feats).mean_cov())
 
 
@@ -372,8 +344,7 @@ def _as_reference(ref) -> FrechetReference:
     if isinstance(ref, FrechetReference):
         return ref
     return FrechetReference(
-        *(load_stats(ref) if isinstance(ref, (str, os.PathLike)) else ref)
-    )
+        *(load_stats(ref) if isinstance(ref, (str, os.PathLike)) else ref))
 
 # %% ../nbs/33_fid.ipynb #c036c
 def fid_infinity(feats, ref, sizes=None, repeats: int = 3, seed: int = 0) -> dict:
@@ -384,8 +355,7 @@ def fid_infinity(feats, ref, sizes=None, repeats: int = 3, seed: int = 0) -> dic
     sizes = sorted(set(sizes or (n // 4, n // 2, 3 * n // 4, n)))
     if len(sizes) < 2 or sizes[0] < 2 or sizes[-1] > n:
         raise ValueError(
-            f'fid_infinity: need two or more subset sizes in [2, {n}], got {sizes}'
-        )
+            f'fid_infinity: need two or more subset sizes in [2, {n}], got {sizes}')
     rng = np.random.default_rng(seed)
     fids = [
         float(
@@ -400,17 +370,12 @@ def fid_infinity(feats, ref, sizes=None, repeats: int = 3, seed: int = 0) -> dic
     ]
     slope, intercept = np.polyfit(1 / np.asarray(sizes, dtype=np.float64), fids, 1)
     return dict(
-        fid_inf=float(intercept),
-        slope=float(slope),
-        sizes=sizes,
-        fids=fids,
-        repeats=repeats,
-    )
+        fid_inf=float(intercept), slope=float(slope), sizes=sizes, fids=fids,
+        repeats=repeats)
 
 
-def paired_fid_difference(
-    feats_a, feats_b, ref, n_boot: int = 200, level: float = 0.95, seed: int = 0
-) -> dict:
+def paired_fid_difference(feats_a, feats_b, ref, n_boot: int = 200, level: float = 0.95,
+                          seed: int = 0) -> dict:
     """FID(b) - FID(a) for paired features (row i of both from the same noise), with a
     paired bootstrap interval."""
     feats_a, feats_b, ref = (
@@ -430,24 +395,13 @@ def paired_fid_difference(
         boots.append(ref.of_features(feats_b[idx]) - ref.of_features(feats_a[idx]))
     low, high = np.quantile(boots, [(1 - level) / 2, (1 + level) / 2])
     return dict(
-        difference=ref.of_features(feats_b) - ref.of_features(feats_a),
-        low=float(low),
-        high=float(high),
-        level=level,
-        n_boot=n_boot,
-        n=n,
-    )
+        difference=ref.of_features(feats_b) - ref.of_features(feats_a), low=float(low),
+        high=float(high), level=level, n_boot=n_boot, n=n)
 
 # %% ../nbs/33_fid.ipynb #c038
-def reference_stats(
-    split: str = 'train',
-    out=None,
-    data_root=None,
-    device=None,
-    batch_size: int = 200,
-    chunk: int = 2000,
-    limit: int | None = None,
-) -> dict:
+def reference_stats(split: str = 'train', out=None, data_root=None, device=None,
+                    batch_size: int = 200, chunk: int = 2000,
+                    limit: int | None = None) -> dict:
     """Compute and save the Inception statistics of a CIFAR-10 split (resumable through
     `out` + '.state.npz')."""
     from evodiff_book.data import load_cifar10
@@ -459,25 +413,17 @@ def reference_stats(
     images = images[:limit] if limit else images
     state, t0 = Path(str(out) + '.state.npz'), time.perf_counter()
     stats = compute_stats(
-        images, state, chunk=chunk, batch_size=batch_size, device=device
-    )
+        images, state, chunk=chunk, batch_size=batch_size, device=device)
     meta = dict(
         data=f'CIFAR-10 {split}, {len(images)} images',
-        **provenance(device, seconds=round(time.perf_counter() - t0, 1)),
-    )
+        **provenance(device, seconds=round(time.perf_counter() - t0, 1)))
     info = save_stats(out, stats, meta)
     state.unlink(missing_ok=True)
     return info
 
 # %% ../nbs/33_fid.ipynb #c039
-def fid_test_vs_train(
-    out=None,
-    ref=None,
-    data_root=None,
-    device=None,
-    batch_size: int = 200,
-    test_stats=None,
-) -> dict:
+def fid_test_vs_train(out=None, ref=None, data_root=None, device=None,
+                      batch_size: int = 200, test_stats=None) -> dict:
     """FID of the CIFAR-10 test statistics against the training statistics (test
     statistics computed, resumably, if missing)."""
     ref = Path(ref) if ref else default_reference()
@@ -488,8 +434,7 @@ def fid_test_vs_train(
             f'`python -m evodiff_book fid stats --split train`'
         )
     test_stats = Path(
-        test_stats or results_folder() / 'cifar10_test_inception_stats.npz'
-    )
+        test_stats or results_folder() / 'cifar10_test_inception_stats.npz')
     if not test_stats.exists():
         reference_stats('test', test_stats, data_root, device, batch_size)
     t0 = time.perf_counter()
@@ -497,12 +442,8 @@ def fid_test_vs_train(
     with np.load(test_stats) as f:
         n_test = int(f['n'])
     result = dict(
-        fid=value,
-        n_test=n_test,
-        test_stats=test_stats.name,
-        reference=ref.name,
-        **provenance(device, seconds=round(time.perf_counter() - t0, 1)),
-    )
+        fid=value, n_test=n_test, test_stats=test_stats.name, reference=ref.name,
+        **provenance(device, seconds=round(time.perf_counter() - t0, 1)))
     out = Path(out or results_folder() / 'fid_cifar10_test_vs_train.json')
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
@@ -524,8 +465,7 @@ def load_samples(path) -> np.ndarray:
         raise InputError(f'{path} has no array named "images"') from None
     except Exception as e:
         raise InputError(
-            f'{path} is not a readable .npz ({type(e).__name__}: {e})'
-        ) from None
+            f'{path} is not a readable .npz ({type(e).__name__}: {e})') from None
     if (
         images.dtype != np.uint8
         or images.ndim != 4
@@ -549,8 +489,7 @@ def main(argv=None, prog=None):
     import argparse
 
     p = argparse.ArgumentParser(
-        prog=prog, description='FID of samples, and the CIFAR-10 reference statistics.'
-    )
+        prog=prog, description='FID of samples, and the CIFAR-10 reference statistics.')
     sub = p.add_subparsers(dest='command', required=True)
     f = sub.add_parser(
         'score',
@@ -559,8 +498,7 @@ def main(argv=None, prog=None):
         'reference statistics.',
     )
     f.add_argument(
-        'samples', help='.npz written by `python -m evodiff_book sample --out x.npz`'
-    )
+        'samples', help='.npz written by `python -m evodiff_book sample --out x.npz`')
     f.add_argument(
         '--ref',
         help='reference statistics .npz (default: the committed CIFAR-10 train '
@@ -568,18 +506,14 @@ def main(argv=None, prog=None):
     )
     f.add_argument('--device', help='cpu or cuda (default: CUDA when available)')
     s = sub.add_parser(
-        'stats', help='Inception statistics of a CIFAR-10 split (resumable)'
-    )
+        'stats', help='Inception statistics of a CIFAR-10 split (resumable)')
     s.add_argument('--split', default='train', choices=('train', 'test'))
     s.add_argument('--out')
     s.add_argument(
-        '--limit',
-        type=positive_int,
-        help='only the first LIMIT images (for trying it out)',
-    )
+        '--limit', type=positive_int,
+        help='only the first LIMIT images (for trying it out)')
     t = sub.add_parser(
-        'test-vs-train', help='FID of the test set against the train statistics'
-    )
+        'test-vs-train', help='FID of the test set against the train statistics')
     t.add_argument('--out')
     t.add_argument('--ref')
     t.add_argument('--test-stats')
@@ -595,12 +529,10 @@ def main(argv=None, prog=None):
         return value
     if a.command == 'stats':
         r = reference_stats(
-            a.split, a.out, a.data_root, a.device, a.batch_size, limit=a.limit
-        )
+            a.split, a.out, a.data_root, a.device, a.batch_size, limit=a.limit)
     else:
         r = fid_test_vs_train(
-            a.out, a.ref, a.data_root, a.device, a.batch_size, a.test_stats
-        )
+            a.out, a.ref, a.data_root, a.device, a.batch_size, a.test_stats)
     print(json.dumps(r, indent=1))
 
 # %% ../nbs/33_fid.ipynb #c040

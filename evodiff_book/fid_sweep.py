@@ -14,31 +14,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from evodiff_book.core import (
-    Stopwatch,
-    command,
-    default_device,
-    positive_int,
-    provenance,
-    writable_dir,
-)
+from .core import (Stopwatch, command, default_device, positive_int,
+                               provenance, writable_dir)
 from .data import from_model_range
-from evodiff_book.experiments import (
-    SolverSpec,
-    STANDARD_NFES,
-    load_results,
-    ls_scale,
-    rmse,
-    sample_batch,
-    save_results,
-    standard_specs,
-    steps_for_nfe,
-)
+from .experiments import (SolverSpec, STANDARD_NFES, load_results, ls_scale,
+                                      rmse, sample_batch, save_results, standard_specs,
+                                      steps_for_nfe)
 
 # %% ../nbs/42_fid_sweep.ipynb #c005
-def sweep_cells(
-    specs: list[SolverSpec], nfes, floor: SolverSpec | None = None, floor_nfe: int = 500
-) -> list:
+def sweep_cells(specs: list[SolverSpec], nfes, floor: SolverSpec | None = None,
+                floor_nfe: int = 500) -> list:
     """The (spec, nfe) pairs of a sweep: every spec at every NFE it reaches exactly,
     then the floor run if asked."""
     cells = []
@@ -57,22 +42,10 @@ def cell_key(spec: SolverSpec, nfe: int) -> str:
     return f'{spec.name} @ {nfe}'
 
 # %% ../nbs/42_fid_sweep.ipynb #c012
-def measure_cell(
-    denoiser,
-    spec: SolverSpec,
-    nfe: int,
-    n_samples: int,
-    *,
-    features,
-    seed: int = 0,
-    batch: int = 500,
-    n_recon: int = 0,
-    device=None,
-    sigma_min: float = 0.002,
-    sigma_max: float = 80.0,
-    extra_args: dict | None = None,
-    collect: list | None = None,
-):
+def measure_cell(denoiser, spec: SolverSpec, nfe: int, n_samples: int, *, features,
+                 seed: int = 0, batch: int = 500, n_recon: int = 0, device=None,
+                 sigma_min: float = 0.002, sigma_max: float = 80.0,
+                 extra_args: dict | None = None, collect: list | None = None):
     """Stream one cell: returns (FeatureStats, float samples of the first `n_recon`
     images, timing dict). With a list `collect`, each batch's features are also appended
     to it (float32)."""
@@ -84,15 +57,8 @@ def measure_cell(
         seeds = range(seed + start, seed + min(n_samples, start + batch))
         with Stopwatch(device) as sampling:
             x = sample_batch(
-                denoiser,
-                spec,
-                nfe,
-                seeds,
-                sigma_min=sigma_min,
-                sigma_max=sigma_max,
-                device=device,
-                extra_args=extra_args,
-            )
+                denoiser, spec, nfe, seeds, sigma_min=sigma_min, sigma_max=sigma_max,
+                device=device, extra_args=extra_args)
         if start < n_recon:
             kept.append(x[: n_recon - start].double().cpu())
         with Stopwatch(device) as featuring:
@@ -106,16 +72,13 @@ def measure_cell(
         stats,
         recon,
         dict(
-            sample_seconds=t_sample,
-            feature_seconds=t_feat,
-            images_per_s=n_samples / max(t_sample, 1e-12),
-        ),
+            sample_seconds=t_sample, feature_seconds=t_feat,
+            images_per_s=n_samples / max(t_sample, 1e-12)),
     )
 
 # %% ../nbs/42_fid_sweep.ipynb #c016
-def reference_samples(
-    denoiser, protocol: dict, ref_spec: SolverSpec, n: int, cache: Path | None, **kw
-) -> torch.Tensor:
+def reference_samples(denoiser, protocol: dict, ref_spec: SolverSpec, n: int,
+                      cache: Path | None, **kw) -> torch.Tensor:
     """The reference solutions of the first `n` images (float64, CPU), cached in `cache`
     (reused only for the same `protocol`)."""
     if cache is not None and cache.exists():
@@ -126,15 +89,10 @@ def reference_samples(
     x = torch.cat(
         [
             sample_batch(
-                denoiser,
-                ref_spec,
-                protocol['reference_nfe'],
+                denoiser, ref_spec, protocol['reference_nfe'],
                 range(seed + s, seed + min(n, s + step)),
-                sigma_min=protocol['sigma_min'],
-                sigma_max=protocol['sigma_max'],
-                device=kw['device'],
-                extra_args=kw['extra_args'],
-            )
+                sigma_min=protocol['sigma_min'], sigma_max=protocol['sigma_max'],
+                device=kw['device'], extra_args=kw['extra_args'])
             .double()
             .cpu()
             for s in range(0, n, kw['batch'])
@@ -172,8 +130,7 @@ def fid_sweep(
     reference_nfe: int = 500,
     n_recon: int = 256,
     reference_spec: SolverSpec = SolverSpec(
-        'heun', grid='edm', label='Heun (EDM grid)'
-    ),
+        'heun', grid='edm', label='Heun (EDM grid)'),
     floor: SolverSpec | bool | None = None,
     floor_nfe: int = 500,
     features=None,
@@ -213,19 +170,12 @@ def fid_sweep(
         reference_spec, reference_nfe
     )  # fail early on an unreachable reference
     protocol = dict(
-        n_samples=n_samples,
-        seed=seed,
-        seeds=f'{seed}-{seed + n_samples - 1} (one per image)',
-        sigma_min=sigma_min,
-        sigma_max=sigma_max,
-        reference=reference_spec.name,
-        reference_grid=reference_spec.grid,
-        reference_nfe=reference_nfe,
-        n_recon=n_recon,
-        model=model,
-        features=feature_name,
-        fid_inf_sizes=list(fid_inf_sizes) if fid_inf_sizes else None,
-    )
+        n_samples=n_samples, seed=seed,
+        seeds=f'{seed}-{seed + n_samples - 1} (one per image)', sigma_min=sigma_min,
+        sigma_max=sigma_max, reference=reference_spec.name,
+        reference_grid=reference_spec.grid, reference_nfe=reference_nfe,
+        n_recon=n_recon, model=model, features=feature_name,
+        fid_inf_sizes=list(fid_inf_sizes) if fid_inf_sizes else None)
     result = _resume(name, results_dir, protocol)
     done = {r['key'] for r in result['records']}
     todo = [
@@ -257,58 +207,31 @@ def fid_sweep(
             break
         collect = [] if fid_inf_sizes or keep_features else None
         stats, x, timing = measure_cell(
-            denoiser,
-            spec,
-            nfe,
-            n_samples,
-            features=features,
-            seed=seed,
-            n_recon=n_recon,
-            sigma_min=sigma_min,
-            sigma_max=sigma_max,
-            collect=collect,
-            **kw,
-        )
+            denoiser, spec, nfe, n_samples, features=features, seed=seed,
+            n_recon=n_recon, sigma_min=sigma_min, sigma_max=sigma_max, collect=collect,
+            **kw)
         per_image_nfe = (timing['sample_seconds'] + timing['feature_seconds']) / (
             n_samples * nfe
         )
         record = dict(
-            key=cell_key(spec, nfe),
-            label=spec.name,
-            solver=spec.solver,
-            grid=spec.grid,
-            hyper=dict(spec.hyper),
-            denoise_to_zero=spec.denoise_to_zero,
-            nfe=nfe,
-            steps=steps_for_nfe(spec, nfe),
-            floor=(spec, nfe) == (floor, floor_nfe),
-            samples=n_samples,
-            seeds=protocol['seeds'],
-            fid=frechet_distance(*stats.mean_cov(), mu_ref, sigma_ref),
-            batch=batch,
-            **timing,
-        )
+            key=cell_key(spec, nfe), label=spec.name, solver=spec.solver,
+            grid=spec.grid, hyper=dict(spec.hyper),
+            denoise_to_zero=spec.denoise_to_zero, nfe=nfe,
+            steps=steps_for_nfe(spec, nfe), floor=(spec, nfe) == (floor, floor_nfe),
+            samples=n_samples, seeds=protocol['seeds'],
+            fid=frechet_distance(*stats.mean_cov(), mu_ref, sigma_ref), batch=batch,
+            **timing)
         if reference is not None:
             target = _target(
-                denoiser,
-                reference,
-                spec.denoise_to_zero,
-                targets,
-                sigma_min,
-                device,
-                extra_args,
-            )
+                denoiser, reference, spec.denoise_to_zero, targets, sigma_min, device,
+                extra_args)
             record |= dict(
-                rmse=rmse(x, target), scale=ls_scale(x, target), recon_samples=len(x)
-            )
+                rmse=rmse(x, target), scale=ls_scale(x, target), recon_samples=len(x))
         if collect is not None:
             record |= _keep_small_sample(
-                np.concatenate(collect),
-                record['key'],
-                (mu_ref, sigma_ref),
+                np.concatenate(collect), record['key'], (mu_ref, sigma_ref),
                 fid_inf_sizes,
-                keep_features and name and cache_dir and (cache_dir, name),
-            )
+                keep_features and name and cache_dir and (cache_dir, name))
         result['records'].append(record)
         result['provenance'] = provenance(device, model=model)
         if name:
@@ -345,15 +268,8 @@ def _resume(name: str | None, results_dir, protocol: dict) -> dict:
     return result
 
 
-def _target(
-    denoiser,
-    reference,
-    denoise_to_zero: bool,
-    cache: dict,
-    sigma_min: float,
-    device,
-    extra_args,
-) -> torch.Tensor:
+def _target(denoiser, reference, denoise_to_zero: bool, cache: dict, sigma_min: float,
+            device, extra_args) -> torch.Tensor:
     """What a run should reproduce: the reference, or the denoiser's estimate at
     sigma_min from it."""
     if denoise_to_zero not in cache:
@@ -364,10 +280,8 @@ def _target(
                 x = reference.to(device=device, dtype=torch.float32)
                 cache[True] = (
                     denoiser(
-                        x,
-                        torch.full((len(x),), sigma_min, device=device),
-                        **(extra_args or {}),
-                    )
+                        x, torch.full((len(x),), sigma_min, device=device),
+                        **extra_args or {})
                     .double()
                     .cpu()
                 )
@@ -400,13 +314,11 @@ def _keep_small_sample(feats: np.ndarray, key: str, ref, sizes, keep) -> dict:
     inf = fid_infinity(feats, ref, sizes=sizes)
     return dict(
         fid_inf=inf['fid_inf'],
-        fid_by_size={str(n): f for n, f in zip(inf['sizes'], inf['fids'])},
-    )
+        fid_by_size={str(n): f for n, f in zip(inf['sizes'], inf['fids'])})
 
 
-def paired_differences(
-    result: dict, baseline: str, cache_dir, ref_stats, n_boot: int = 200, seed: int = 0
-) -> list[dict]:
+def paired_differences(result: dict, baseline: str, cache_dir, ref_stats,
+                       n_boot: int = 200, seed: int = 0) -> list[dict]:
     """FID(baseline) - FID(peer) with a paired bootstrap interval, for every cell whose
     features (and baseline's) are kept."""
     from evodiff_book.fid import FrechetReference, paired_fid_difference
@@ -426,8 +338,7 @@ def paired_differences(
         if not (peer_file.exists() and base_file.exists()):
             continue
         d = paired_fid_difference(
-            np.load(peer_file), np.load(base_file), fref, n_boot=n_boot, seed=seed
-        )
+            np.load(peer_file), np.load(base_file), fref, n_boot=n_boot, seed=seed)
         out.append(dict(nfe=r['nfe'], baseline=baseline, peer=r['label'], **d))
     return out
 
@@ -443,10 +354,8 @@ def build_parser(
         'to go on).',
     )
     p.add_argument(
-        '--checkpoint',
-        required=True,
-        help='folder of the trained UNet (model_card.json + weights)',
-    )
+        '--checkpoint', required=True,
+        help='folder of the trained UNet (model_card.json + weights)')
     p.add_argument(
         '--ref',
         default=None,
@@ -454,81 +363,46 @@ def build_parser(
         'train statistics)',
     )
     p.add_argument(
-        '--n-samples',
-        type=positive_int,
-        default=10_000,
-        help='images per cell (default: 10000)',
-    )
+        '--n-samples', type=positive_int, default=10_000,
+        help='images per cell (default: 10000)')
     p.add_argument(
-        '--nfes',
-        type=positive_int,
-        nargs='+',
-        default=list(STANDARD_NFES),
-        help='NFEs (default: %(default)s)',
-    )
+        '--nfes', type=positive_int, nargs='+', default=list(STANDARD_NFES),
+        help='NFEs (default: %(default)s)')
     p.add_argument(
-        '--specs',
-        default='standard',
-        help="'standard' or comma-separated labels of standard_specs()",
-    )
+        '--specs', default='standard',
+        help="'standard' or comma-separated labels of standard_specs()")
     p.add_argument(
-        '--batch',
-        type=positive_int,
-        default=500,
-        help='images per batch (default: 500)',
-    )
+        '--batch', type=positive_int, default=500,
+        help='images per batch (default: 500)')
     p.add_argument(
-        '--name',
-        default='fid_sweep_cifar10',
-        help='results/<name>.json (default: %(default)s)',
-    )
+        '--name', default='fid_sweep_cifar10',
+        help='results/<name>.json (default: %(default)s)')
     p.add_argument('--results-dir', default='results')
     p.add_argument(
-        '--n-recon',
-        type=positive_int,
-        default=256,
-        help='images for the reconstruction error (default: 256)',
-    )
+        '--n-recon', type=positive_int, default=256,
+        help='images for the reconstruction error (default: 256)')
     p.add_argument(
-        '--reference-nfe',
-        type=positive_int,
-        default=500,
-        help='NFE of the Heun (EDM grid) reference (default: 500)',
-    )
+        '--reference-nfe', type=positive_int, default=500,
+        help='NFE of the Heun (EDM grid) reference (default: 500)')
     p.add_argument(
-        '--floor',
-        action='store_true',
-        help='also the floor: the reference solver at --floor-nfe',
-    )
+        '--floor', action='store_true',
+        help='also the floor: the reference solver at --floor-nfe')
     p.add_argument('--floor-nfe', type=positive_int, default=500)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument(
-        '--max-minutes',
-        type=float,
-        default=None,
-        help='stop before a cell that would end after this',
-    )
+        '--max-minutes', type=float, default=None,
+        help='stop before a cell that would end after this')
     p.add_argument(
-        '--device', default=None, help='cpu or cuda (default: CUDA when available)'
-    )
+        '--device', default=None, help='cpu or cuda (default: CUDA when available)')
     p.add_argument(
-        '--fid-inf-sizes',
-        type=positive_int,
-        nargs='+',
-        default=None,
-        help='also FID_inf from subsets of these sizes',
-    )
+        '--fid-inf-sizes', type=positive_int, nargs='+', default=None,
+        help='also FID_inf from subsets of these sizes')
     p.add_argument(
-        '--keep-features',
-        action='store_true',
-        help='keep each cell\'s features in the cache (for --pairs)',
-    )
+        '--keep-features', action='store_true',
+        help='keep each cell\'s features in the cache (for --pairs)')
     p.add_argument(
-        '--pairs',
-        default=None,
-        metavar='BASELINE',
-        help='paired FID differences against this label',
-    )
+        '--pairs', default=None, metavar='BASELINE',
+        help='paired FID differences against this label')
     return p
 
 
@@ -542,8 +416,7 @@ def select_specs(which: str) -> list[SolverSpec]:
     unknown = [w for w in wanted if w not in by_label]
     if unknown:
         raise ValueError(
-            f'unknown spec labels {unknown}; choose from: {", ".join(by_label)}'
-        )
+            f'unknown spec labels {unknown}; choose from: {", ".join(by_label)}')
     return [by_label[w] for w in wanted]
 
 # %% ../nbs/42_fid_sweep.ipynb #c026
@@ -575,25 +448,11 @@ def main(argv=None, prog=None) -> dict:
     )
     denoiser = load_pretrained(a.checkpoint, device=device)
     result = fid_sweep(
-        denoiser,
-        specs,
-        a.nfes,
-        a.n_samples,
-        ref_stats=ref,
-        seed=a.seed,
-        batch=a.batch,
-        device=device,
-        name=a.name,
-        results_dir=a.results_dir,
-        reference_nfe=a.reference_nfe,
-        n_recon=a.n_recon,
-        floor=a.floor,
-        floor_nfe=a.floor_nfe,
-        model=model,
-        max_minutes=a.max_minutes,
-        fid_inf_sizes=a.fid_inf_sizes,
-        keep_features=a.keep_features or bool(a.pairs),
-    )
+        denoiser, specs, a.nfes, a.n_samples, ref_stats=ref, seed=a.seed, batch=a.batch,
+        device=device, name=a.name, results_dir=a.results_dir,
+        reference_nfe=a.reference_nfe, n_recon=a.n_recon, floor=a.floor,
+        floor_nfe=a.floor_nfe, model=model, max_minutes=a.max_minutes,
+        fid_inf_sizes=a.fid_inf_sizes, keep_features=a.keep_features or bool(a.pairs))
     if a.pairs:
         result['pairs'] = paired_differences(result, a.pairs, '.cache/fid_sweep', ref)
         save_results(result, a.results_dir)

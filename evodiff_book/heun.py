@@ -14,27 +14,17 @@ from .sampling import begin, finish, grid_steps, register
 
 # %% ../nbs/11_heun.ipynb #c007
 @register(
-    'heun',
-    'Heun (EDM)',
-    evaluations=lambda n_steps, ends_at_zero, hyper: 2 * n_steps - ends_at_zero,
-)
-def sample_heun(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    denoise_to_zero: bool = False,
-    check_finite: bool = True,
-) -> torch.Tensor:
+    'heun', 'Heun (EDM)',
+    evaluations=lambda n_steps, ends_at_zero, hyper: 2 * n_steps - ends_at_zero)
+def sample_heun(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                extra_args: dict | None = None, callback: Callable | None = None,
+                disable: bool | None = None, denoise_to_zero: bool = False,
+                check_finite: bool = True) -> torch.Tensor:
     """EDM's Heun sampler (eq. heun-step), Euler (eq. heun-euler) for a step to sigma =
     0 (Karras et al. 2022). NFE = 2 (len(sigmas) - 1), minus 1 if sigmas[-1] == 0,
     plus 1 with `denoise_to_zero`."""
     sigmas, call, x = begin(
-        'sample_heun', denoiser, x, sigmas, extra_args, check_finite
-    )
+        'sample_heun', denoiser, x, sigmas, extra_args, check_finite)
     for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = call(x, sigma)
         slope = (x - denoised) / sigma  # d(x, sigma) of eq. (pf-ode)
@@ -47,6 +37,5 @@ def sample_heun(
         x = x_next
         if callback is not None:
             callback(
-                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised)
-            )
+                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
     return finish(x, call, sigmas, denoise_to_zero)

@@ -42,8 +42,7 @@ def posterior_variance(v, alpha, sigma):
 def _forward_step_variance(alpha_s, sigma_s, alpha_t, sigma_t):
     var = sigma_t**2 - (alpha_t / alpha_s) ** 2 * sigma_s**2
     _positive(
-        'sigma_t^2 - (alpha_t/alpha_s)^2 sigma_s^2 (is x_s less noisy than x_t?)', var
-    )
+        'sigma_t^2 - (alpha_t/alpha_s)^2 sigma_s^2 (is x_s less noisy than x_t?)', var)
     return var
 
 
@@ -110,9 +109,8 @@ def unipc_coefs(sigma_prev: float, sigma: float, sigma_next: float):
     return sigma_next / sigma, (c_prev, i0 - c_prev - c_new, c_new)
 
 
-def evodiff_coefs(
-    sigma_prev: float, sigma: float, sigma_next: float, eta, zeta, r1=1.0, r2=1.0
-):
+def evodiff_coefs(sigma_prev: float, sigma: float, sigma_next: float, eta, zeta, r1=1.0,
+                  r2=1.0):
     """(a, (c_prev, c_cur, c_new)) of EVODiff's corrector with eta, zeta, r1, r2 held
     fixed, eq. (coefs-evodiff)."""
     h, r = _steps(sigma_prev, sigma, sigma_next)

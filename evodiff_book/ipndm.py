@@ -24,35 +24,18 @@ IPNDM_COEFFICIENTS: dict[
 
 # %% ../nbs/14_ipndm.ipynb #c009
 @register('ipndm', 'iPNDM')
-def sample_ipndm(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    order: int = 4,
-    lower_order_final: bool = False,
-    lower_order_below: float = 15,
-    denoise_to_zero: bool = False,
-    check_finite: bool = True,
-) -> torch.Tensor:
+def sample_ipndm(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                 extra_args: dict | None = None, callback: Callable | None = None,
+                 disable: bool | None = None, order: int = 4,
+                 lower_order_final: bool = False, lower_order_below: float = 15,
+                 denoise_to_zero: bool = False,
+                 check_finite: bool = True) -> torch.Tensor:
     """iPNDM (Zhang & Chen 2023): Adams-Bashforth of `order` 1-4 on the slope in sigma,
     eq. ipndm-ab, with warm-up. NFE = len(sigmas) - 1, plus 1 with `denoise_to_zero`."""
     sigmas, call, x, orders = begin_multistep(
-        f'sample_ipndm(order={order})',
-        denoiser,
-        x,
-        sigmas,
-        extra_args,
-        check_finite,
-        order=order,
-        max_order=4,
-        min_steps=1,
-        lower_order_final=lower_order_final,
-        lower_order_below=lower_order_below,
-    )
+        f'sample_ipndm(order={order})', denoiser, x, sigmas, extra_args, check_finite,
+        order=order, max_order=4, min_steps=1, lower_order_final=lower_order_final,
+        lower_order_below=lower_order_below)
     slopes = []  # newest first
     for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = call(x, sigma)
@@ -64,6 +47,5 @@ def sample_ipndm(
         x = x + (sigma_next - sigma) * increment  # eq. (ipndm-ab)
         if callback is not None:
             callback(
-                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised)
-            )
+                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
     return finish(x, call, sigmas, denoise_to_zero)

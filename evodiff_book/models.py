@@ -91,8 +91,7 @@ class ScheduleDenoiser:
         alpha = self.schedule.alpha(t)
         c_x, c_out = self.prediction(alpha, alpha * sigma)
         out = self.model(
-            x * _bcast(alpha, x), self.model_time(t).to(_time_dtype(x)), **extra_args
-        )
+            x * _bcast(alpha, x), self.model_time(t).to(_time_dtype(x)), **extra_args)
         return x * _bcast(c_x * alpha, x) + out.to(x.dtype) * _bcast(c_out, x)
 
     @property
@@ -149,11 +148,8 @@ class CFGDenoiser:
         ).expand_as(cond)
         sigma = per_sample_sigma(sigma, x)
         both = self.denoiser(
-            torch.cat([x, x]),
-            torch.cat([sigma, sigma]),
-            **{self.cond_key: torch.cat([cond, null])},
-            **extra_args,
-        )
+            torch.cat([x, x]), torch.cat([sigma, sigma]),
+            **{self.cond_key: torch.cat([cond, null])}, **extra_args)
         denoised_cond, denoised_null = both.chunk(2)
         return denoised_null + self.scale * (denoised_cond - denoised_null)
 
@@ -180,8 +176,7 @@ class CountingDenoiser:
 
 # %% ../nbs/02_models.ipynb #c032
 _DIFFUSERS_PREDICTIONS = dict(
-    epsilon=eps_prediction, sample=x0_prediction, v_prediction=v_prediction
-)
+    epsilon=eps_prediction, sample=x0_prediction, v_prediction=v_prediction)
 
 
 def _config_dict(config) -> dict:
@@ -207,8 +202,7 @@ def schedule_from_diffusers(config) -> DiscreteVPSchedule:
         )
     if cfg.get('trained_betas') is not None:
         return DiscreteVPSchedule(
-            torch.as_tensor(cfg['trained_betas'], dtype=torch.float64)
-        )
+            torch.as_tensor(cfg['trained_betas'], dtype=torch.float64))
     n = int(
         cfg.get('num_train_timesteps', cfg.get('timesteps', 1000))
     )  # 'timesteps': the older key
@@ -228,25 +222,20 @@ def schedule_from_diffusers(config) -> DiscreteVPSchedule:
     return DiscreteVPSchedule(betas)
 
 
-def from_diffusers_unet(
-    unet, scheduler_config, nearest_timestep: bool = False
-) -> ScheduleDenoiser:
+def from_diffusers_unet(unet, scheduler_config,
+                        nearest_timestep: bool = False) -> ScheduleDenoiser:
     """Denoiser from a diffusers UNet2DModel and its DDPM scheduler config (e.g.
     google/ddpm-cifar10-32)."""
     cfg = _config_dict(scheduler_config)
     kind = cfg.get('prediction_type', 'epsilon')
     if kind not in _DIFFUSERS_PREDICTIONS:
         raise ValueError(
-            f'prediction_type {kind!r} is not one of {list(_DIFFUSERS_PREDICTIONS)}'
-        )
+            f'prediction_type {kind!r} is not one of {list(_DIFFUSERS_PREDICTIONS)}')
     schedule = schedule_from_diffusers(cfg)
 
     def model(x_t, timestep, **extra_args):
         return unet(x_t.to(unet.dtype), timestep, **extra_args, return_dict=False)[0]
 
     return ScheduleDenoiser(
-        model,
-        schedule,
-        _DIFFUSERS_PREDICTIONS[kind],
-        time_input=schedule.nearest_timestep if nearest_timestep else schedule.timestep,
-    )
+        model, schedule, _DIFFUSERS_PREDICTIONS[kind],
+        time_input=schedule.nearest_timestep if nearest_timestep else schedule.timestep)

@@ -19,13 +19,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from evodiff_book.core import (
-    append_dims,
-    coef_dtype,
-    default_device,
-    randn_per_sample,
-    reduction_dtype,
-)
+from .core import (append_dims, coef_dtype, default_device,
+                               randn_per_sample, reduction_dtype)
 from .data import cache_dir, load_cifar10, stratified_subset, to_model_range
 
 # %% ../nbs/03_oracles.ipynb #c006
@@ -70,13 +65,11 @@ class IsotropicGaussian:
         mean = self.mean.to(x)
         return mean + append_dims(ratio, x.ndim).to(x.dtype) * (x - mean)
 
-    def sample(
-        self, seeds, dtype: torch.dtype = torch.float64, device=None
-    ) -> torch.Tensor:
+    def sample(self, seeds, dtype: torch.dtype = torch.float64,
+               device=None) -> torch.Tensor:
         "One data sample per seed (see `randn_per_sample`)."
         noise = randn_per_sample(
-            seeds, self.mean.shape, dtype=torch.float64, device=device
-        )
+            seeds, self.mean.shape, dtype=torch.float64, device=device)
         return (self.mean.to(noise) + self.std * noise).to(dtype)
 
 # %% ../nbs/03_oracles.ipynb #c015
@@ -105,9 +98,8 @@ class Gaussian:
     _copies: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_covariance(
-        cls, mean: torch.Tensor, cov: torch.Tensor, **info
-    ) -> 'Gaussian':
+    def from_covariance(cls, mean: torch.Tensor, cov: torch.Tensor,
+                        **info) -> 'Gaussian':
         "The Gaussian N(mean, cov), through `eigh` in float64."
         lam, V = _eigh(cov.double())
         return cls(mean.double(), lam.flip(0).clamp_min(0), V.flip(1), info)
@@ -154,17 +146,14 @@ class Gaussian:
         ).sqrt()
         return self._apply(x, gains, sigma_end / sigma_start)
 
-    def sample(
-        self, seeds, dtype: torch.dtype = torch.float64, device=None
-    ) -> torch.Tensor:
+    def sample(self, seeds, dtype: torch.dtype = torch.float64,
+               device=None) -> torch.Tensor:
         """One data sample per seed: mean + Sigma^(1/2) z = mean + V
         diag(sqrt(eigenvalues)) V^T z, z = randn_per_sample."""
         z = randn_per_sample(seeds, self.mean.shape, dtype=torch.float64, device=device)
         x = self._apply(
-            self.mean.to(z) + z,
-            self.eigenvalues.to(z).sqrt(),
-            torch.zeros(len(z), dtype=z.dtype, device=z.device),
-        )
+            self.mean.to(z) + z, self.eigenvalues.to(z).sqrt(),
+            torch.zeros(len(z), dtype=z.dtype, device=z.device))
         return x.to(dtype)
 
     def covariance(self) -> torch.Tensor:
@@ -199,8 +188,7 @@ def fit_gaussian(images: np.ndarray, chunk: int = 2500, device=None) -> Gaussian
     mean_image = (mean / 255).reshape(images.shape[3], *images.shape[1:3]).cpu()
     if second is not None:  # eigh on `device`, result on the CPU
         g = Gaussian.from_covariance(
-            mean_image, (second / n - torch.outer(mean, mean)) / 255**2
-        )
+            mean_image, (second / n - torch.outer(mean, mean)) / 255**2)
         return Gaussian(g.mean, g.eigenvalues.cpu(), g.eigenvectors.cpu())
     centred = (
         torch.cat([units(i) for i in range(0, n, chunk)]) - mean
@@ -219,22 +207,19 @@ def _atomic_savez(path: Path, **arrays) -> None:
     partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=path.name, suffix='.tmp', delete=False
-    ) as f:
+        dir=path.parent, prefix=path.name, suffix='.tmp', delete=False) as f:
         np.savez(f, **arrays)
     os.chmod(f.name, 0o644)
     os.replace(f.name, path)
 
 
-def cifar10_gaussian(
-    n_images: int = 50_000, seed: int = 0, cache: bool = True, device=None
-) -> Gaussian:
+def cifar10_gaussian(n_images: int = 50_000, seed: int = 0, cache: bool = True,
+                     device=None) -> Gaussian:
     """The Gaussian fitted to `n_images` CIFAR-10 training images (a stratified subset
     if < 50,000), cached on disk."""
     if not 2 <= n_images <= 50_000:
         raise ValueError(
-            f'cifar10_gaussian: n_images must be in [2, 50000], got {n_images}'
-        )
+            f'cifar10_gaussian: n_images must be in [2, 50000], got {n_images}')
     name = (
         'cifar10_gaussian_train_50000.npz'
         if n_images == 50_000
@@ -272,12 +257,9 @@ def cifar10_gaussian(
         )
         if cache:
             _atomic_savez(
-                path,
-                mean=gauss.mean.numpy(),
-                eigenvalues=gauss.eigenvalues.numpy(),
+                path, mean=gauss.mean.numpy(), eigenvalues=gauss.eigenvalues.numpy(),
                 eigenvectors=gauss.eigenvectors.numpy(),
-                info=np.array(json.dumps(gauss.info)),
-            )
+                info=np.array(json.dumps(gauss.info)))
         gauss.info['source'] = 'fitted now' + (f', saved to {path}' if cache else '')
     if cache:
         _gaussians[path] = gauss
@@ -342,9 +324,8 @@ class GaussianMixture:
             append_dims(_sigma_batch(sigma, x), x.ndim) > 0, out, x
         )  # D(x, 0) = x exactly
 
-    def sample(
-        self, seeds, dtype: torch.dtype = torch.float64, device=None
-    ) -> torch.Tensor:
+    def sample(self, seeds, dtype: torch.dtype = torch.float64,
+               device=None) -> torch.Tensor:
         """One data sample per seed: a component drawn with `weights`, then Gaussian
         noise, from that seed alone."""
         rows = []
@@ -359,30 +340,22 @@ class GaussianMixture:
         return torch.stack(rows).to(device=device or 'cpu', dtype=dtype)
 
 # %% ../nbs/03_oracles.ipynb #c038
-def evodiff_toy_mixture(
-    num_components: int = 8,
-    shape: tuple = (3, 4, 4),
-    std: float = 0.05,
-    scale: float = 0.5,
-    seed: int = 0,
-) -> GaussianMixture:
+def evodiff_toy_mixture(num_components: int = 8, shape: tuple = (3, 4, 4),
+                        std: float = 0.05, scale: float = 0.5,
+                        seed: int = 0) -> GaussianMixture:
     """The toy data of the EVODiff chapter: equal weights, means = scale * randn(K, d)
     from torch seed `seed`."""
     d = math.prod(shape)
     means = (
         torch.randn(
-            num_components,
-            d,
-            generator=torch.Generator().manual_seed(seed),
-            dtype=torch.float64,
-        )
+            num_components, d, generator=torch.Generator().manual_seed(seed),
+            dtype=torch.float64)
         * scale
     )
     return GaussianMixture(
         means.reshape(num_components, *shape),
         torch.full((num_components,), float(std), dtype=torch.float64),
-        torch.ones(num_components, dtype=torch.float64),
-    )
+        torch.ones(num_components, dtype=torch.float64))
 
 # %% ../nbs/03_oracles.ipynb #c041
 @dataclass(eq=False)
@@ -420,15 +393,12 @@ class Empirical:
                 m_new,
             )
         out = torch.where(
-            append_dims(sigma, xc.ndim) > 0,
-            (acc / total[:, None]).reshape(x.shape),
-            xc.to(self.compute_dtype),
-        )
+            append_dims(sigma, xc.ndim) > 0, (acc / total[:, None]).reshape(x.shape),
+            xc.to(self.compute_dtype))
         return out.to(device=x.device, dtype=x.dtype)
 
-    def sample(
-        self, seeds, dtype: torch.dtype = torch.float64, device=None
-    ) -> torch.Tensor:
+    def sample(self, seeds, dtype: torch.dtype = torch.float64,
+               device=None) -> torch.Tensor:
         "One training image per seed, drawn uniformly from that seed alone."
         idx = [
             torch.randint(
@@ -439,27 +409,20 @@ class Empirical:
         return self.data[idx].to(device=device or 'cpu', dtype=dtype)
 
 
-def cifar10_empirical(
-    n_images: int | None = 1000,
-    seed: int = 0,
-    split: str = 'train',
-    chunk_size: int = 2048,
-    device=None,
-    data_dtype: torch.dtype = torch.float32,
-) -> Empirical:
+def cifar10_empirical(n_images: int | None = 1000, seed: int = 0, split: str = 'train',
+                      chunk_size: int = 2048, device=None,
+                      data_dtype: torch.dtype = torch.float32) -> Empirical:
     """The empirical denoiser of `n_images` CIFAR-10 images (a stratified subset, all of
     `split` if n_images is None)."""
     images, labels = load_cifar10(split)
     if n_images is not None and n_images < len(images):
         images = images[stratified_subset(labels, n_images, seed)]
     return Empirical(
-        to_model_range(images, data_dtype, device or default_device()), chunk_size
-    )
+        to_model_range(images, data_dtype, device or default_device()), chunk_size)
 
 # %% ../nbs/03_oracles.ipynb #c047
-def reference_solution(
-    denoiser, x: torch.Tensor, sigmas, steps: int = 1000, callback=None
-) -> torch.Tensor:
+def reference_solution(denoiser, x: torch.Tensor, sigmas, steps: int = 1000,
+                       callback=None) -> torch.Tensor:
     """Classical RK4 in log(sigma) on dx/dlog(sigma) = x - D(x, sigma), eq. (eq-rk4),
     through the noise levels `sigmas`."""
     sigmas = torch.as_tensor(sigmas, dtype=torch.float64).cpu().reshape(-1)
@@ -474,8 +437,7 @@ def reference_solution(
         )
     if steps < len(sigmas) - 1:
         raise ValueError(
-            f'reference_solution: steps={steps} < {len(sigmas) - 1} intervals'
-        )
+            f'reference_solution: steps={steps} < {len(sigmas) - 1} intervals')
     u = sigmas.log()
     per_interval = (
         ((u[:-1] - u[1:]) / (u[0] - u[-1]) * steps).round().clamp_min(1).long()
@@ -483,15 +445,13 @@ def reference_solution(
     f = lambda x, u: (
         x
         - denoiser(
-            x, torch.full((len(x),), math.exp(u), dtype=torch.float64, device=x.device)
-        )
+            x, torch.full((len(x),), math.exp(u), dtype=torch.float64, device=x.device))
     )
     if callback:
         callback(dict(i=0, x=x, sigma=float(sigmas[0])))
     for i, n in enumerate(per_interval.tolist()):
         grid = torch.linspace(
-            float(u[i]), float(u[i + 1]), n + 1, dtype=torch.float64
-        ).tolist()
+            float(u[i]), float(u[i + 1]), n + 1, dtype=torch.float64).tolist()
         for u0, u1 in zip(grid[:-1], grid[1:]):
             h = u1 - u0
             k1 = f(x, u0)

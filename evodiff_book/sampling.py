@@ -40,14 +40,9 @@ class ModelCaller:
     """Call `denoiser(x, sigma * ones(B), **extra_args)`, counting calls and flagging
     non-finite outputs sync-free."""
 
-    def __init__(
-        self,
-        denoiser: Callable,
-        x: torch.Tensor,
-        extra_args: dict | None = None,
-        solver: str = 'sampler',
-        check_finite: bool = True,
-    ):
+    def __init__(self, denoiser: Callable, x: torch.Tensor,
+                 extra_args: dict | None = None, solver: str = 'sampler',
+                 check_finite: bool = True):
         self.denoiser, self.extra_args, self.solver, self.check_finite = (
             denoiser,
             extra_args or {},
@@ -57,8 +52,7 @@ class ModelCaller:
         self.input_dtype, self.state_dtype = x.dtype, reduction_dtype(x.dtype)
         self.ones = x.new_ones(x.shape[0], dtype=self.state_dtype)
         self.first_bad_sigma = torch.full(
-            (), math.nan, dtype=torch.float64, device=x.device
-        )
+            (), math.nan, dtype=torch.float64, device=x.device)
         self.calls = 0
 
     def state(self, x: torch.Tensor) -> torch.Tensor:
@@ -69,8 +63,7 @@ class ModelCaller:
         """The denoiser's output at (x, sigma), computed in the input dtype, returned in
         the state dtype."""
         out = self.denoiser(
-            x.to(self.input_dtype), sigma * self.ones, **self.extra_args
-        )
+            x.to(self.input_dtype), sigma * self.ones, **self.extra_args)
         self.calls += 1
         if out.shape != x.shape:
             raise ValueError(
@@ -83,12 +76,8 @@ class ModelCaller:
         return out.to(self.state_dtype)
 
 # %% ../nbs/10_sampling.ipynb #c012
-def finish(
-    x: torch.Tensor,
-    model: ModelCaller,
-    sigmas: torch.Tensor,
-    denoise_to_zero: bool = False,
-) -> torch.Tensor:
+def finish(x: torch.Tensor, model: ModelCaller, sigmas: torch.Tensor,
+           denoise_to_zero: bool = False) -> torch.Tensor:
     """Apply the optional final denoising evaluation, then raise if any model output or
     the result is non-finite."""
     if denoise_to_zero:
@@ -129,16 +118,9 @@ def progress(n: int, disable: bool | None = None, desc: str | None = None):
     return trange(n, disable=disable, desc=desc, leave=False)
 
 # %% ../nbs/10_sampling.ipynb #c014b
-def begin(
-    solver: str,
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    extra_args: dict | None = None,
-    check_finite: bool = True,
-    min_steps: int = 1,
-    ndim: int | None = None,
-):
+def begin(solver: str, denoiser: Callable, x: torch.Tensor, sigmas,
+          extra_args: dict | None = None, check_finite: bool = True, min_steps: int = 1,
+          ndim: int | None = None):
     """A sampler's first lines: the checked float64 grid, the `ModelCaller`, and `x` as
     the (>= float32) state."""
     sigmas = check_sigmas(sigmas, min_steps, solver)
@@ -147,9 +129,8 @@ def begin(
     return sigmas, model, model.state(x)
 
 
-def grid_steps(
-    sigmas: torch.Tensor, disable: bool | None = None
-) -> Iterator[tuple[int, float, float]]:
+def grid_steps(sigmas: torch.Tensor,
+               disable: bool | None = None) -> Iterator[tuple[int, float, float]]:
     """`(i, sigma_i, sigma_{i+1})` for every step of the grid, as Python floats, with a
     progress bar."""
     for i in progress(len(sigmas) - 1, disable):
@@ -165,17 +146,12 @@ def check_order(order, max_order: int, solver: str) -> int:
         or not 1 <= order <= max_order
     ):
         raise ValueError(
-            f'{solver}: order must be an integer in 1..{max_order}, got {order!r}'
-        )
+            f'{solver}: order must be an integer in 1..{max_order}, got {order!r}')
     return order
 
 
-def multistep_orders(
-    n_steps: int,
-    order: int,
-    lower_order_final: bool = True,
-    lower_order_below: float = 15,
-) -> list[int]:
+def multistep_orders(n_steps: int, order: int, lower_order_final: bool = True,
+                     lower_order_below: float = 15) -> list[int]:
     """Order of each of `n_steps` multistep steps: warm-up, then `order`, lowered at the
     end (DPM-Solver chapter)."""
     orders = [min(order, i + 1) for i in range(n_steps)]  # step i has i past values
@@ -186,27 +162,16 @@ def multistep_orders(
     return orders
 
 
-def begin_multistep(
-    solver: str,
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    extra_args: dict | None,
-    check_finite: bool,
-    *,
-    order: int,
-    max_order: int,
-    lower_order_final: bool,
-    lower_order_below: float,
-    min_steps: int | None = None,
-):
+def begin_multistep(solver: str, denoiser: Callable, x: torch.Tensor, sigmas,
+                    extra_args: dict | None, check_finite: bool, *, order: int,
+                    max_order: int, lower_order_final: bool, lower_order_below: float,
+                    min_steps: int | None = None):
     """`begin` for a multistep solver of `order` in 1..max_order (at least `order`
     steps), plus each step's order."""
     check_order(order, max_order, solver)
     steps = order if min_steps is None else min_steps
     sigmas, model, x = begin(
-        solver, denoiser, x, sigmas, extra_args, check_finite, steps
-    )
+        solver, denoiser, x, sigmas, extra_args, check_finite, steps)
     return (
         sigmas,
         model,
@@ -261,15 +226,8 @@ def _keyword_defaults(fn: Callable) -> dict:
     }
 
 
-def register(
-    name: str,
-    label: str,
-    *,
-    evaluations=None,
-    min_steps=1,
-    like: Callable | None = None,
-    **defaults,
-):
+def register(name: str, label: str, *, evaluations=None, min_steps=1,
+             like: Callable | None = None, **defaults):
     """Decorator: record the sampler in `REGISTRY` as `name` (re-running its definition
     replaces the record). Hyper-parameter defaults come from its signature, or from
     `like`'s for a thin wrapper, overridden by `defaults`."""
@@ -278,8 +236,7 @@ def register(
         old = REGISTRY.get(name)
         if old is not None and old.sample.__qualname__ != fn.__qualname__:
             raise ValueError(
-                f'register: {name!r} already names {old.sample.__qualname__}'
-            )
+                f'register: {name!r} already names {old.sample.__qualname__}')
         known = {**_keyword_defaults(like or fn), **defaults}
         REGISTRY[name] = SolverInfo(name, fn, label, evaluations, min_steps, known)
         return fn
@@ -311,28 +268,19 @@ def exp_integrals(h: float, order: int) -> list[float]:
 
 # %% ../nbs/10_sampling.ipynb #c020
 @register('ddim', 'DDIM')
-def sample_ddim(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    denoise_to_zero: bool = False,
-    check_finite: bool = True,
-) -> torch.Tensor:
+def sample_ddim(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                extra_args: dict | None = None, callback: Callable | None = None,
+                disable: bool | None = None, denoise_to_zero: bool = False,
+                check_finite: bool = True) -> torch.Tensor:
     """DDIM = first-order DPM-Solver++ (eq. ddim). NFE = len(sigmas) - 1, plus 1 with
     `denoise_to_zero`."""
     sigmas, model, x = begin(
-        'sample_ddim', denoiser, x, sigmas, extra_args, check_finite
-    )
+        'sample_ddim', denoiser, x, sigmas, extra_args, check_finite)
     for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = model(x, sigma)
         ratio = sigma_next / sigma  # exp(-h), in float64
         x = ratio * x + (1 - ratio) * denoised  # eq. (ddim)
         if callback is not None:
             callback(
-                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised)
-            )
+                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
     return finish(x, model, sigmas, denoise_to_zero)

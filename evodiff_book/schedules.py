@@ -80,8 +80,7 @@ class VPSchedule(NoiseSchedule):
     def t_of_lam(self, lam):
         lam = _coef(lam)
         return self.t_of_log_alpha(
-            -0.5 * torch.logaddexp(-2 * lam, torch.zeros_like(lam))
-        )
+            -0.5 * torch.logaddexp(-2 * lam, torch.zeros_like(lam)))
 
 # %% ../nbs/01_schedules.ipynb #c010
 @dataclass(frozen=True)
@@ -101,8 +100,7 @@ class VPLinearSchedule(VPSchedule):
     def t_of_log_alpha(self, log_alpha):
         log_alpha = _coef(log_alpha)
         root = torch.sqrt(
-            0.25 * self.beta_min**2 - (self.beta_max - self.beta_min) * log_alpha
-        )
+            0.25 * self.beta_min**2 - (self.beta_max - self.beta_min) * log_alpha)
         return -2 * log_alpha / (0.5 * self.beta_min + root)
 
 # %% ../nbs/01_schedules.ipynb #c016
@@ -120,17 +118,15 @@ class VPCosineSchedule(VPSchedule):
 
     def log_alpha(self, t):
         return torch.log(torch.cos(self._phi(_coef(t)))) - math.log(
-            math.cos(self._phi(0.0))
-        )
+            math.cos(self._phi(0.0)))
 
     def t_of_log_alpha(self, log_alpha):
         cos_phi = torch.exp(_coef(log_alpha) + math.log(math.cos(self._phi(0.0))))
         return torch.arccos(cos_phi) * (2 * (1 + self.s) / math.pi) - self.s
 
 # %% ../nbs/01_schedules.ipynb #c019
-def ddpm_linear_betas(
-    num_steps: int = 1000, beta_start: float = 1e-4, beta_end: float = 0.02
-) -> torch.Tensor:
+def ddpm_linear_betas(num_steps: int = 1000, beta_start: float = 1e-4,
+                      beta_end: float = 0.02) -> torch.Tensor:
     "DDPM's training betas, linear from `beta_start` to `beta_end` (float64)."
     return torch.linspace(beta_start, beta_end, num_steps, dtype=torch.float64)
 
@@ -165,13 +161,10 @@ class DiscreteVPSchedule(VPSchedule):
             )
         object.__setattr__(self, 'betas', betas)
         object.__setattr__(
-            self, 'log_alphas', 0.5 * torch.cumsum(torch.log1p(-betas), 0)
-        )
+            self, 'log_alphas', 0.5 * torch.cumsum(torch.log1p(-betas), 0))
         object.__setattr__(
-            self,
-            'times',
-            torch.arange(1, len(betas) + 1, dtype=torch.float64) / len(betas),
-        )
+            self, 'times',
+            torch.arange(1, len(betas) + 1, dtype=torch.float64) / len(betas))
 
     @property
     def num_steps(self) -> int:
@@ -228,9 +221,8 @@ class EDMSchedule(NoiseSchedule):
         return _coef(sigma).clone()
 
 # %% ../nbs/01_schedules.ipynb #c033
-def check_sigmas(
-    sigmas, min_steps: int = 1, solver: str = 'sigmas', device=None
-) -> torch.Tensor:
+def check_sigmas(sigmas, min_steps: int = 1, solver: str = 'sigmas',
+                 device=None) -> torch.Tensor:
     """Validate a noise-level grid and return it as float64 (on the CPU unless `device`
     is given)."""
     s = (
@@ -238,8 +230,7 @@ def check_sigmas(
     )  # dtype first: a list of floats stays float64
     if s.ndim != 1:
         raise ValueError(
-            f'{solver}: sigmas must be a 1-D tensor, got shape {tuple(s.shape)}'
-        )
+            f'{solver}: sigmas must be a 1-D tensor, got shape {tuple(s.shape)}')
     if len(s) - 1 < min_steps:
         raise ValueError(
             f'{solver}: needs at least {min_steps} step(s), i.e. len(sigmas) >= '
@@ -286,30 +277,22 @@ def _check_sigma_range(sigma_min, sigma_max):
         )
 
 
-def get_sigmas_logsnr(
-    n: int, sigma_min: float, sigma_max: float, append_zero: bool = False, device=None
-) -> torch.Tensor:
+def get_sigmas_logsnr(n: int, sigma_min: float, sigma_max: float,
+                      append_zero: bool = False, device=None) -> torch.Tensor:
     """`n` steps uniform in log-SNR lambda = -log(sigma) from sigma_max to sigma_min,
     eq. (time-grids)."""
     m = _num_values(n, append_zero)
     _check_sigma_range(sigma_min, sigma_max)
     sigmas = torch.linspace(
-        math.log(sigma_max), math.log(sigma_min), m, dtype=torch.float64
-    ).exp()
+        math.log(sigma_max), math.log(sigma_min), m, dtype=torch.float64).exp()
     sigmas[0] = sigma_max
     if m > 1:
         sigmas[-1] = sigma_min
     return _finish(sigmas, append_zero, device)
 
 
-def get_sigmas_karras(
-    n: int,
-    sigma_min: float,
-    sigma_max: float,
-    rho: float = 7.0,
-    append_zero: bool = False,
-    device=None,
-) -> torch.Tensor:
+def get_sigmas_karras(n: int, sigma_min: float, sigma_max: float, rho: float = 7.0,
+                      append_zero: bool = False, device=None) -> torch.Tensor:
     """`n` steps of the EDM polynomial schedule with exponent `rho` (Karras et al.), eq.
     (time-grids)."""
     m = _num_values(n, append_zero)
@@ -339,8 +322,7 @@ def _sigmas_time_power(schedule, n, t_start, t_end, power, append_zero, device):
             f'got t_start={t_start!r}, t_end={t_end!r}'
         )
     root = torch.linspace(
-        t_start ** (1 / power), t_end ** (1 / power), m, dtype=torch.float64
-    )
+        t_start ** (1 / power), t_end ** (1 / power), m, dtype=torch.float64)
     t = root**power
     t[0] = t_start
     if m > 1:
@@ -348,16 +330,14 @@ def _sigmas_time_power(schedule, n, t_start, t_end, power, append_zero, device):
     return _finish(schedule.edm_sigma(t), append_zero, device)
 
 
-def get_sigmas_time_uniform(
-    schedule, n: int, t_start=None, t_end=None, append_zero=False, device=None
-) -> torch.Tensor:
+def get_sigmas_time_uniform(schedule, n: int, t_start=None, t_end=None,
+                            append_zero=False, device=None) -> torch.Tensor:
     "`n` steps uniform in the schedule's time t, as EDM sigmas, eq. (time-grids)."
     return _sigmas_time_power(schedule, n, t_start, t_end, 1, append_zero, device)
 
 
-def get_sigmas_time_quadratic(
-    schedule, n: int, t_start=None, t_end=None, append_zero=False, device=None
-) -> torch.Tensor:
+def get_sigmas_time_quadratic(schedule, n: int, t_start=None, t_end=None,
+                              append_zero=False, device=None) -> torch.Tensor:
     """`n` steps uniform in sqrt(t) (DDIM's quadratic spacing), as EDM sigmas, eq.
     (time-grids)."""
     return _sigmas_time_power(schedule, n, t_start, t_end, 2, append_zero, device)

@@ -55,8 +55,7 @@ def solver_info(name: str) -> SolverInfo:
     otherwise."""
     if name not in REGISTRY:
         raise ValueError(
-            f'unknown sampler {name!r}; choose one of: {", ".join(SAMPLERS)}'
-        )
+            f'unknown sampler {name!r}; choose one of: {", ".join(SAMPLERS)}')
     return REGISTRY[name]
 
 
@@ -65,14 +64,8 @@ def get_sampler(name: str) -> Callable:
     return solver_info(name).sample
 
 # %% ../nbs/16_solvers.ipynb #c008
-def nfe(
-    name: str,
-    n_steps: int,
-    *,
-    ends_at_zero: bool = False,
-    denoise_to_zero: bool = False,
-    **hyper,
-) -> int:
+def nfe(name: str, n_steps: int, *, ends_at_zero: bool = False,
+        denoise_to_zero: bool = False, **hyper) -> int:
     """Network evaluations of sampler `name` on a grid of `n_steps` steps (= len(sigmas)
     - 1) with `hyper`."""
     info = solver_info(name)
@@ -80,6 +73,5 @@ def nfe(
         raise ValueError(f'nfe: n_steps must be an integer >= 1, got {n_steps!r}')
     if denoise_to_zero and ends_at_zero:
         raise ValueError(
-            'nfe: denoise_to_zero needs a grid that ends above 0 (ends_at_zero=False)'
-        )
+            'nfe: denoise_to_zero needs a grid that ends above 0 (ends_at_zero=False)')
     return info.nfe(n_steps, ends_at_zero, **hyper) + int(denoise_to_zero)

@@ -25,12 +25,8 @@ def raises(fn, *words, exc=(ValueError, TypeError, FloatingPointError)) -> str:
     raise AssertionError(f'{getattr(fn, "__name__", fn)} raised no {exc}')
 
 
-def assert_close(
-    actual: torch.Tensor,
-    expected: torch.Tensor,
-    rtol: float = 1e-12,
-    atol: float = 1e-12,
-) -> None:
+def assert_close(actual: torch.Tensor, expected: torch.Tensor, rtol: float = 1e-12,
+                 atol: float = 1e-12) -> None:
     """Assert |actual - expected| <= atol + rtol |expected| elementwise, and equal
     shapes and dtypes."""
     assert actual.shape == expected.shape and actual.dtype == expected.dtype, (

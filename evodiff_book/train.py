@@ -23,25 +23,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from evodiff_book.core import (
-    InputError,
-    command,
-    git_commit,
-    machine_description,
-    positive_int,
-    results_folder,
-    writable_dir,
-)
-from evodiff_book.unet import (
-    UNet,
-    UNetConfig,
-    drop_labels,
-    load_pretrained,
-    load_torch_file,
-    one_hot_labels,
-    param_count,
-    save_pretrained,
-)
+from .core import (InputError, command, git_commit, machine_description,
+                               positive_int, results_folder, writable_dir)
+from .unet import (UNet, UNetConfig, drop_labels, load_pretrained,
+                               load_torch_file, one_hot_labels, param_count,
+                               save_pretrained)
 
 # %% ../nbs/32_train.ipynb #c006
 @dataclass
@@ -68,14 +54,9 @@ class TrainConfig:
         self.adam_betas = tuple(self.adam_betas)
 
 # %% ../nbs/32_train.ipynb #c008
-def edm_loss(
-    net,
-    images: torch.Tensor,
-    labels: torch.Tensor | None,
-    cfg: TrainConfig,
-    generator: torch.Generator | None = None,
-    sigma_data: float = 0.5,
-) -> torch.Tensor:
+def edm_loss(net, images: torch.Tensor, labels: torch.Tensor | None, cfg: TrainConfig,
+             generator: torch.Generator | None = None,
+             sigma_data: float = 0.5) -> torch.Tensor:
     """EDM loss of equation (train-edm-loss) per image, `images` in [-1, 1] (B, C, H,
     W), labels one-hot or None."""
     B = images.shape[0]
@@ -126,8 +107,7 @@ def step_generator(step: int, seed: int, device) -> torch.Generator:
     """The generator of all per-step randomness (noise, noise levels, flips, label
     dropout)."""
     state = int(
-        np.random.SeedSequence([seed, step]).generate_state(1, dtype=np.uint64)[0]
-    )
+        np.random.SeedSequence([seed, step]).generate_state(1, dtype=np.uint64)[0])
     return torch.Generator(device=device).manual_seed(state)
 
 # %% ../nbs/32_train.ipynb #c018
@@ -180,14 +160,8 @@ def learning_rate(nimg: int, cfg: TrainConfig, restarts: list = ()) -> float:
     return cfg.lr * factor
 
 
-def train_step(
-    state: TrainState,
-    model,
-    images: torch.Tensor,
-    labels: torch.Tensor,
-    cfg: TrainConfig,
-    amp: bool = False,
-) -> torch.Tensor:
+def train_step(state: TrainState, model, images: torch.Tensor, labels: torch.Tensor,
+               cfg: TrainConfig, amp: bool = False) -> torch.Tensor:
     """One optimiser step on the batch of step `state.step`; `model` is `state.net` or
     its compiled version."""
     device = images.device
@@ -249,45 +223,30 @@ def data_fingerprint(images: torch.Tensor, labels: torch.Tensor) -> str:
 def _history(state: TrainState, wall_time: float) -> dict:
     "The counters and records of `state`, with the training time so far."
     return dict(
-        step=state.step,
-        nimg=state.nimg,
-        wall_time=wall_time,
-        losses=state.losses,
-        evals=state.evals,
-        runs=state.runs,
-        restarts=state.restarts,
-    )
+        step=state.step, nimg=state.nimg, wall_time=wall_time, losses=state.losses,
+        evals=state.evals, runs=state.runs, restarts=state.restarts)
 
 
-def save_checkpoint(
-    state: TrainState, folder, cfg: TrainConfig, fingerprint: str, wall_time: float
-) -> None:
+def save_checkpoint(state: TrainState, folder, cfg: TrainConfig, fingerprint: str,
+                    wall_time: float) -> None:
     """Write `folder/checkpoint.pt` atomically; `wall_time` is the training time so far,
     this run included."""
     rng = dict(
-        torch=torch.get_rng_state(),
-        numpy=np.random.get_state(),
+        torch=torch.get_rng_state(), numpy=np.random.get_state(),
         python=random.getstate(),
-        cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
-    )
+        cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
     ckpt = dict(
-        net=state.net.state_dict(),
-        ema=state.ema.state_dict(),
-        opt=state.opt.state_dict(),
-        rng=rng,
-        train_config=asdict(cfg),
-        unet_config=asdict(state.net.config),
-        data=fingerprint,
-        **_history(state, wall_time),
-    )
+        net=state.net.state_dict(), ema=state.ema.state_dict(),
+        opt=state.opt.state_dict(), rng=rng, train_config=asdict(cfg),
+        unet_config=asdict(state.net.config), data=fingerprint,
+        **_history(state, wall_time))
     tmp = Path(folder) / (CHECKPOINT + '.tmp')
     torch.save(ckpt, tmp)
     os.replace(tmp, Path(folder) / CHECKPOINT)
 
 # %% ../nbs/32_train.ipynb #c022
-def _check_same_run(
-    saved: dict, where, cfg: TrainConfig, unet_cfg: UNetConfig, fingerprint: str
-) -> None:
+def _check_same_run(saved: dict, where, cfg: TrainConfig, unet_cfg: UNetConfig,
+                    fingerprint: str) -> None:
     "Refuse to continue a run saved with other configurations or data."
     for key, now in (
         ('train_config', asdict(cfg)),
@@ -295,8 +254,7 @@ def _check_same_run(
         ('data', fingerprint),
     ):
         if json.dumps(saved[key], sort_keys=True, default=list) != json.dumps(
-            now, sort_keys=True, default=list
-        ):
+            now, sort_keys=True, default=list):
             raise ValueError(
                 f'{where} has a different {key}:\n  saved: {saved[key]}\n  now:   '
                 f'{now}\n'
@@ -316,29 +274,21 @@ def _restore_history(state: TrainState, saved: dict) -> None:
     state.evals, state.restarts = saved.get('evals', []), saved.get('restarts', [])
     state.runs = saved.get('runs') or [
         dict(
-            start_images=0,
-            end_images=saved['nimg'],
+            start_images=0, end_images=saved['nimg'],
             seconds=round(saved['wall_time'], 1),
-            note='all runs before run records were kept',
-        )
+            note='all runs before run records were kept')
     ]
 
 
-def load_checkpoint(
-    state: TrainState, folder, cfg: TrainConfig, fingerprint: str
-) -> TrainState:
+def load_checkpoint(state: TrainState, folder, cfg: TrainConfig,
+                    fingerprint: str) -> TrainState:
     """Restore `state` (and the random generators) from `folder/checkpoint.pt`; refuses
     a different run."""
     ckpt = load_torch_file(
-        Path(folder) / CHECKPOINT, 'training checkpoint', weights_only=False
-    )
+        Path(folder) / CHECKPOINT, 'training checkpoint', weights_only=False)
     _check_same_run(
-        ckpt,
-        f'load_checkpoint: the checkpoint in {folder}',
-        cfg,
-        state.net.config,
-        fingerprint,
-    )
+        ckpt, f'load_checkpoint: the checkpoint in {folder}', cfg, state.net.config,
+        fingerprint)
     state.net.load_state_dict(ckpt['net'])
     state.ema.load_state_dict(ckpt['ema'])
     state.opt.load_state_dict(ckpt['opt'])
@@ -356,12 +306,10 @@ def loss_curve(losses: list, bins: int = 200) -> dict:
     """Per-step losses averaged in at most `bins` consecutive bins: {'step': bin end
     steps, 'loss': means}."""
     edges = np.unique(
-        np.linspace(0, len(losses), min(bins, len(losses)) + 1).round().astype(int)
-    )
+        np.linspace(0, len(losses), min(bins, len(losses)) + 1).round().astype(int))
     return dict(
         step=edges[1:].tolist(),
-        loss=[float(np.mean(losses[a:b])) for a, b in zip(edges[:-1], edges[1:])],
-    )
+        loss=[float(np.mean(losses[a:b])) for a, b in zip(edges[:-1], edges[1:])])
 
 # %% ../nbs/32_train.ipynb #c027
 def _progress(total, initial, enabled):
@@ -390,25 +338,12 @@ def _progress(total, initial, enabled):
         return Plain()
 
 # %% ../nbs/32_train.ipynb #c028
-def train(
-    out,
-    images,
-    labels,
-    cfg: TrainConfig = TrainConfig(),
-    unet_cfg: UNetConfig = UNetConfig(),
-    *,
-    max_steps: int | None = None,
-    minutes: float | None = None,
-    device=None,
-    amp: bool | None = None,
-    compile: bool = False,
-    channels_last: bool = False,
-    eval_data: tuple | None = None,
-    eval_every_images: int | None = None,
-    init_from=None,
-    progress: bool = True,
-    data_note: str = '',
-) -> TrainState:
+def train(out, images, labels, cfg: TrainConfig = TrainConfig(),
+          unet_cfg: UNetConfig = UNetConfig(), *, max_steps: int | None = None,
+          minutes: float | None = None, device=None, amp: bool | None = None,
+          compile: bool = False, channels_last: bool = False,
+          eval_data: tuple | None = None, eval_every_images: int | None = None,
+          init_from=None, progress: bool = True, data_note: str = '') -> TrainState:
     """Train (or resume) in folder `out` on uint8 `images` (N, H, W, C) until
     `max_steps` or `minutes`; export the EMA."""
     if max_steps is None and minutes is None:
@@ -487,16 +422,11 @@ def _cpu_name() -> str:
 def _run_record(state: TrainState, device, amp: bool, channels_last: bool) -> dict:
     "The record of the run that starts now."
     return dict(
-        start_images=state.nimg,
-        start_step=state.step,
-        date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
-        machine=machine_description(device),
+        start_images=state.nimg, start_step=state.step,
+        date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), machine=machine_description(device),
         processor=_cpu_name() if device.type == 'cpu' else None,
-        threads=torch.get_num_threads(),
-        precision='bf16 autocast' if amp else 'fp32',
-        channels_last=channels_last,
-        commit=git_commit(),
-    )
+        threads=torch.get_num_threads(), precision='bf16 autocast' if amp else 'fp32',
+        channels_last=channels_last, commit=git_commit())
 
 
 def _maybe_eval(state: TrainState, cfg: TrainConfig, eval_data, every) -> float:
@@ -510,24 +440,14 @@ def _maybe_eval(state: TrainState, cfg: TrainConfig, eval_data, every) -> float:
     loss = eval_loss(state.ema, *eval_data, cfg=cfg)
     state.evals.append(
         dict(
-            images_seen=state.nimg,
-            ema_loss=round(loss, 6),
-            seconds=round(time.perf_counter() - t, 1),
-        )
+            images_seen=state.nimg, ema_loss=round(loss, 6),
+            seconds=round(time.perf_counter() - t, 1))
     )
     return time.perf_counter() - t
 
 
-def _finish(
-    state: TrainState,
-    out: Path,
-    cfg: TrainConfig,
-    fingerprint: str,
-    pending: list,
-    start: float,
-    device,
-    data_note: str,
-) -> None:
+def _finish(state: TrainState, out: Path, cfg: TrainConfig, fingerprint: str,
+            pending: list, start: float, device, data_note: str) -> None:
     """Flush losses, close this run's record, write the checkpoint and the EMA export
     with its model card."""
     if pending:
@@ -541,26 +461,17 @@ def _finish(
         end_step=state.step,
         seconds=round(seconds, 1),
         images_per_second=round(
-            (state.nimg - run['start_images']) / max(seconds, 1e-9), 1
-        ),
+            (state.nimg - run['start_images']) / max(seconds, 1e-9), 1),
     )
     save_checkpoint(state, out, cfg, fingerprint, wall_time)
     card = dict(
-        images_seen=state.nimg,
-        steps=state.step,
-        wall_time_s=round(wall_time, 1),
+        images_seen=state.nimg, steps=state.step, wall_time_s=round(wall_time, 1),
         images_per_second=round(state.nimg / max(wall_time, 1e-9), 1),
         machine=run['machine'],
         data=data_note or f'{fingerprint} (sha256 prefix of images+labels)',
-        train_config=asdict(cfg),
-        loss_curve=loss_curve(state.losses),
-        held_out_loss=state.evals,
-        runs=state.runs,
-        adam_restarts=state.restarts,
-        fid=None,
-        date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
-        commit=git_commit(),
-    )
+        train_config=asdict(cfg), loss_curve=loss_curve(state.losses),
+        held_out_loss=state.evals, runs=state.runs, adam_restarts=state.restarts,
+        fid=None, date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), commit=git_commit())
     save_pretrained(state.ema, out / 'ema', card)
 
 # %% ../nbs/32_train.ipynb #c032
@@ -569,33 +480,17 @@ def smoke_configs() -> tuple[TrainConfig, UNetConfig]:
     8, no warm-up, short EMA."""
     return (
         TrainConfig(
-            batch_size=8,
-            lr=5e-3,
-            lr_warmup_images=0,
-            ema_halflife_images=200,
-            checkpoint_every=10**9,
-            log_every=5,
-        ),
+            batch_size=8, lr=5e-3, lr_warmup_images=0, ema_halflife_images=200,
+            checkpoint_every=10**9, log_every=5),
         UNetConfig(
-            model_channels=8,
-            channel_mult=(1, 2, 2),
-            num_blocks=1,
-            attn_resolutions=(),
-            dropout=0.0,
-        ),
+            model_channels=8, channel_mult=(1, 2, 2), num_blocks=1, attn_resolutions=(),
+            dropout=0.0),
     )
 
 
 @torch.no_grad()
-def eval_loss(
-    net,
-    images,
-    labels=None,
-    cfg: TrainConfig = TrainConfig(),
-    n_levels: int = 8,
-    seed: int = 0,
-    batch_size: int = 500,
-) -> float:
+def eval_loss(net, images, labels=None, cfg: TrainConfig = TrainConfig(),
+              n_levels: int = 8, seed: int = 0, batch_size: int = 500) -> float:
     """EDM loss of `net` on uint8 `images` (N, H, W, C) at `n_levels` fixed noise-level
     quantiles, with fixed noise."""
     from statistics import NormalDist
@@ -613,11 +508,8 @@ def eval_loss(
         None
         if labels is None
         else one_hot_labels(
-            torch.as_tensor(labels).to(device).repeat(n_levels),
-            len(x),
-            net.config.num_classes,
-            device,
-        )
+            torch.as_tensor(labels).to(device).repeat(n_levels), len(x),
+            net.config.num_classes, device)
     )
     noise = torch.randn(
         x.shape, generator=torch.Generator(device).manual_seed(seed), device=device
@@ -652,8 +544,7 @@ def publish(run_folder, dest) -> dict:
     if not (run_folder / CHECKPOINT).exists():
         raise InputError(f'publish: no {CHECKPOINT} in {run_folder}')
     ckpt = load_torch_file(
-        run_folder / CHECKPOINT, 'training checkpoint', weights_only=False
-    )
+        run_folder / CHECKPOINT, 'training checkpoint', weights_only=False)
     dest.mkdir(parents=True, exist_ok=True)
     for old in dest.glob('weights-*.pt'):
         old.unlink()
@@ -662,31 +553,24 @@ def publish(run_folder, dest) -> dict:
     keep = ('train_config', 'unet_config', 'data') + HISTORY
     saved = dict(
         net={k: v.contiguous() for k, v in ckpt['net'].items()},
-        **{k: ckpt[k] for k in keep},
-    )
+        **{k: ckpt[k] for k in keep})
     torch.save(saved, dest / (TRAIN_STATE + '.tmp'))
     os.replace(dest / (TRAIN_STATE + '.tmp'), dest / TRAIN_STATE)
     return json.loads((dest / 'model_card.json').read_text())
 
 
-def load_published(
-    state: TrainState, folder, cfg: TrainConfig, fingerprint: str
-) -> TrainState:
+def load_published(state: TrainState, folder, cfg: TrainConfig,
+                   fingerprint: str) -> TrainState:
     """Continue from a folder written by `publish`: fp32 weights, EMA from fp16, fresh
     Adam (a recorded restart)."""
     folder = Path(folder)
     if not (folder / TRAIN_STATE).exists():
         raise InputError(f'load_published: no {TRAIN_STATE} in {folder}')
     saved = load_torch_file(
-        folder / TRAIN_STATE, 'published training state', weights_only=False
-    )
+        folder / TRAIN_STATE, 'published training state', weights_only=False)
     _check_same_run(
-        saved,
-        f'load_published: the run published in {folder}',
-        cfg,
-        state.net.config,
-        fingerprint,
-    )
+        saved, f'load_published: the run published in {folder}', cfg, state.net.config,
+        fingerprint)
     state.net.load_state_dict(saved['net'])
     state.ema.load_state_dict(load_pretrained(folder).state_dict())
     _restore_history(state, saved)
@@ -707,23 +591,13 @@ def cpu_has_bf16() -> bool:
 PRESETS = {
     'cpu': dict(
         train=dict(
-            batch_size=128,
-            lr=1e-3,
-            lr_warmup_images=100_000,
-            ema_halflife_images=500_000,
-            checkpoint_every=250,
-            log_every=50,
-        ),
+            batch_size=128, lr=1e-3, lr_warmup_images=100_000,
+            ema_halflife_images=500_000, checkpoint_every=250, log_every=50),
         unet=dict(
-            model_channels=32,
-            channel_mult=(1, 2, 4),
-            num_blocks=1,
-            attn_resolutions=(8,),
-            dropout=0.0,
-        ),
+            model_channels=32, channel_mult=(1, 2, 4), num_blocks=1,
+            attn_resolutions=(8,), dropout=0.0),
         run=dict(
-            device='cpu', threads=2, channels_last=True, eval_every_images=250_000
-        ),
+            device='cpu', threads=2, channels_last=True, eval_every_images=250_000),
     )
 }
 
@@ -737,29 +611,21 @@ def build_parser(prog: str = 'python -m evodiff_book.train') -> argparse.Argumen
         'EMA and its model card to OUT/ema.',
     )
     p.add_argument(
-        '--out', help='run folder (checkpoint.pt, ema/); required unless --bench'
-    )
+        '--out', help='run folder (checkpoint.pt, ema/); required unless --bench')
     p.add_argument(
-        '--preset',
-        choices=sorted(PRESETS),
-        help='a named recipe (options given override it)',
-    )
+        '--preset', choices=sorted(PRESETS),
+        help='a named recipe (options given override it)')
     p.add_argument(
-        '--minutes', type=float, help='wall-clock budget of this run, in minutes'
-    )
+        '--minutes', type=float, help='wall-clock budget of this run, in minutes')
     p.add_argument('--steps', type=int, help='stop at this total step count')
     p.add_argument(
-        '--data-root', help='cifar10.npz or its folder (default: see load_cifar10)'
-    )
+        '--data-root', help='cifar10.npz or its folder (default: see load_cifar10)')
     p.add_argument(
-        '--subset',
-        type=positive_int,
-        help='train on a stratified subset of this many images',
-    )
+        '--subset', type=positive_int,
+        help='train on a stratified subset of this many images')
     p.add_argument('--subset-seed', type=int, default=0)
     p.add_argument(
-        '--smoke', action='store_true', help='the CPU smoke configuration on 64 images'
-    )
+        '--smoke', action='store_true', help='the CPU smoke configuration on 64 images')
     p.add_argument('--device', help='cuda or cpu (default: cuda when available)')
     p.add_argument(
         '--amp',
@@ -769,29 +635,20 @@ def build_parser(prog: str = 'python -m evodiff_book.train') -> argparse.Argumen
         'native bf16)',
     )
     p.add_argument(
-        '--channels-last',
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help='NHWC activations',
-    )
+        '--channels-last', action=argparse.BooleanOptionalAction, default=None,
+        help='NHWC activations')
     p.add_argument('--compile', action='store_true', help='torch.compile the network')
     p.add_argument(
-        '--threads',
-        type=positive_int,
-        help='CPU threads for torch (default: torch\'s choice; 1 with --smoke)',
-    )
+        '--threads', type=positive_int,
+        help='CPU threads for torch (default: torch\'s choice; 1 with --smoke)')
     p.add_argument(
-        '--eval-every-images',
-        type=positive_int,
-        help='held-out loss on 1,000 test images every N training images',
-    )
+        '--eval-every-images', type=positive_int,
+        help='held-out loss on 1,000 test images every N training images')
     p.add_argument(
-        '--init-from', help='start a new run folder from a folder written by publish'
-    )
+        '--init-from', help='start a new run folder from a folder written by publish')
     p.add_argument(
         '--publish',
-        help='at the end, publish the run (EMA export + train_state.pt) to this folder',
-    )
+        help='at the end, publish the run (EMA export + train_state.pt) to this folder')
     p.add_argument(
         '--bench',
         action='store_true',
@@ -800,8 +657,7 @@ def build_parser(prog: str = 'python -m evodiff_book.train') -> argparse.Argumen
     )
     p.add_argument(
         '--results-dir',
-        help="where --bench writes (default: the repository's results/)",
-    )
+        help="where --bench writes (default: the repository's results/)")
     p.add_argument('--no-progress', action='store_true')
     for defaults in (TrainConfig(), UNetConfig()):
         for name, value in asdict(defaults).items():
@@ -813,11 +669,8 @@ def build_parser(prog: str = 'python -m evodiff_book.train') -> argparse.Argumen
                 else type(value)
             )
             p.add_argument(
-                '--' + name.replace('_', '-'),
-                type=kind,
-                default=None,
-                help=f'default {value}',
-            )
+                '--' + name.replace('_', '-'), type=kind, default=None,
+                help=f'default {value}')
     return p
 
 # %% ../nbs/32_train.ipynb #c045
@@ -887,12 +740,8 @@ def main(argv=None, prog=None) -> TrainState:
     if args.bench:
         return save_bench(
             bench_precisions(
-                unet_cfg,
-                cfg,
-                images[: cfg.batch_size * 4],
-                labels[: cfg.batch_size * 4],
-                device=opts['device'] or 'cpu',
-            ),
+                unet_cfg, cfg, images[: cfg.batch_size * 4],
+                labels[: cfg.batch_size * 4], device=opts['device'] or 'cpu'),
             args.results_dir,
         )
     n = 64 if args.smoke and args.subset is None else args.subset
@@ -915,23 +764,11 @@ def main(argv=None, prog=None) -> TrainState:
         else (30 if args.smoke else None)
     )
     state = train(
-        args.out,
-        images,
-        labels,
-        cfg,
-        unet_cfg,
-        max_steps=steps,
-        minutes=args.minutes,
-        device=opts['device'],
-        amp=opts['amp'],
-        compile=args.compile,
-        channels_last=opts['channels_last'],
-        eval_data=eval_data,
-        eval_every_images=opts['eval_every_images'],
-        init_from=args.init_from,
-        progress=not args.no_progress,
-        data_note=note,
-    )
+        args.out, images, labels, cfg, unet_cfg, max_steps=steps, minutes=args.minutes,
+        device=opts['device'], amp=opts['amp'], compile=args.compile,
+        channels_last=opts['channels_last'], eval_data=eval_data,
+        eval_every_images=opts['eval_every_images'], init_from=args.init_from,
+        progress=not args.no_progress, data_note=note)
     if args.publish:
         publish(args.out, args.publish)
     return state
@@ -945,18 +782,9 @@ PRECISIONS = {
 }
 
 
-def throughput(
-    unet_cfg: UNetConfig,
-    cfg: TrainConfig,
-    images,
-    labels,
-    *,
-    amp: bool,
-    channels_last: bool,
-    steps: int = 4,
-    warmup: int = 2,
-    device='cpu',
-) -> float:
+def throughput(unet_cfg: UNetConfig, cfg: TrainConfig, images, labels, *, amp: bool,
+               channels_last: bool, steps: int = 4, warmup: int = 2,
+               device='cpu') -> float:
     """Training images per second of a fresh network: `warmup` untimed steps, then
     `steps` timed ones."""
     state = make_state(unet_cfg, cfg, device)
@@ -974,40 +802,26 @@ def throughput(
     return steps * cfg.batch_size / (time.perf_counter() - t)
 
 
-def bench_precisions(
-    unet_cfg: UNetConfig, cfg: TrainConfig, images, labels, steps: int = 4, device='cpu'
-) -> dict:
+def bench_precisions(unet_cfg: UNetConfig, cfg: TrainConfig, images, labels,
+                     steps: int = 4, device='cpu') -> dict:
     """Images per second of every entry of `PRECISIONS`, with the machine it was
     measured on."""
     ips = {
         name: round(
             throughput(
-                unet_cfg,
-                cfg,
-                images,
-                labels,
-                amp=a,
-                channels_last=c,
-                steps=steps,
-                device=device,
-            ),
+                unet_cfg, cfg, images, labels, amp=a, channels_last=c, steps=steps,
+                device=device),
             1,
         )
         for name, (a, c) in PRECISIONS.items()
     }
     return dict(
-        images_per_second=ips,
-        fastest=max(ips, key=ips.get),
-        processor=_cpu_name(),
-        native_bf16=cpu_has_bf16(),
-        threads=torch.get_num_threads(),
-        batch_size=cfg.batch_size,
-        timed_steps=steps,
+        images_per_second=ips, fastest=max(ips, key=ips.get), processor=_cpu_name(),
+        native_bf16=cpu_has_bf16(), threads=torch.get_num_threads(),
+        batch_size=cfg.batch_size, timed_steps=steps,
         parameters=param_count(UNet(unet_cfg)),
-        date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
-        commit=git_commit(),
-        torch=torch.__version__,
-    )
+        date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), commit=git_commit(),
+        torch=torch.__version__)
 
 # %% ../nbs/32_train.ipynb #c046
 #| eval: false

@@ -38,69 +38,39 @@ class PublishedRow:
 
 PUBLISHED_EDM_CIFAR10 = [
     PublishedRow(
-        'DDIM (Euler)',
-        '1st order, EDM grid',
-        {5: 49.66, 6: 35.62, 8: 22.32, 10: 15.69},
-        'diff-solvers README; GITS',
-        'DDIM',
-    ),
+        'DDIM (Euler)', '1st order, EDM grid',
+        {5: 49.66, 6: 35.62, 8: 22.32, 10: 15.69}, 'diff-solvers README; GITS', 'DDIM'),
     PublishedRow(
-        'EDM Heun',
-        '2nd order, EDM grid',
+        'EDM Heun', '2nd order, EDM grid',
         {5: 320.80, 6: 103.86, 8: 39.66, 10: 16.57, 12: 7.59, 15: 4.76, 20: 2.51},
-        'DPM-Solver-v3 Table 1',
-        'Heun (EDM grid)',
-    ),
+        'DPM-Solver-v3 Table 1', 'Heun (EDM grid)'),
     PublishedRow(
-        'DPM-Solver++(3M)',
-        '3rd order, logSNR grid',
+        'DPM-Solver++(3M)', '3rd order, logSNR grid',
         {5: 24.54, 6: 11.85, 8: 4.36, 10: 2.91, 12: 2.45, 15: 2.17, 20: 2.05},
-        'DPM-Solver-v3 Table 1',
-        'DPM-Solver++(3M)',
-    ),
+        'DPM-Solver-v3 Table 1', 'DPM-Solver++(3M)'),
     PublishedRow(
-        'UniPC-3',
-        '3rd order, best of bh1/bh2, logSNR grid',
+        'UniPC-3', '3rd order, best of bh1/bh2, logSNR grid',
         {5: 23.52, 6: 11.10, 8: 3.86, 10: 2.85, 12: 2.38, 15: 2.08, 20: 2.01},
-        'DPM-Solver-v3 Table 1',
-        'UniPC-3 (bh2)',
-    ),
+        'DPM-Solver-v3 Table 1', 'UniPC-3 (bh2)'),
     PublishedRow(
-        'iPNDM',
-        '4th order, EDM grid',
-        {5: 13.59, 6: 7.05, 8: 3.69, 10: 2.77},
-        'diff-solvers README; GITS',
-        'iPNDM (EDM grid)',
-    ),
+        'iPNDM', '4th order, EDM grid', {5: 13.59, 6: 7.05, 8: 3.69, 10: 2.77},
+        'diff-solvers README; GITS', 'iPNDM (EDM grid)'),
     PublishedRow(
-        'DPM-Solver-v3',
-        '3rd order + corrector, logSNR grid, per-model statistics',
+        'DPM-Solver-v3', '3rd order + corrector, logSNR grid, per-model statistics',
         {5: 12.21, 6: 8.56, 8: 3.50, 10: 2.51, 12: 2.24, 15: 2.10, 20: 2.02},
-        'DPM-Solver-v3 Table 1',
-    ),
+        'DPM-Solver-v3 Table 1'),
     PublishedRow(
         'DPM-Solver++ (EVODiff baseline)',
         'probably 2nd order + denoise_to_zero, logSNR grid',
-        {5: 27.96, 8: 8.40, 10: 5.10, 12: 3.70},
-        'EVODiff paper',
-        'DPM-Solver++(2M)',
-        secondary=True,
-    ),
+        {5: 27.96, 8: 8.40, 10: 5.10, 12: 3.70}, 'EVODiff paper', 'DPM-Solver++(2M)',
+        secondary=True),
     PublishedRow(
-        'UniPC (EVODiff baseline)',
-        'as run by the EVODiff paper',
-        {5: 27.03, 8: 7.67, 10: 3.98, 12: 2.76},
-        'EVODiff paper',
-        secondary=True,
-    ),
+        'UniPC (EVODiff baseline)', 'as run by the EVODiff paper',
+        {5: 27.03, 8: 7.67, 10: 3.98, 12: 2.76}, 'EVODiff paper', secondary=True),
     PublishedRow(
-        'EVODiff',
-        '2nd order, data prediction, logSNR grid, denoise_to_zero',
-        {5: 17.84, 8: 3.98, 10: 2.78, 12: 2.30},
-        'EVODiff paper',
-        'EVODiff (release)',
-        secondary=True,
-    ),
+        'EVODiff', '2nd order, data prediction, logSNR grid, denoise_to_zero',
+        {5: 17.84, 8: 3.98, 10: 2.78, 12: 2.30}, 'EVODiff paper', 'EVODiff (release)',
+        secondary=True),
 ]
 
 
@@ -131,41 +101,20 @@ def checkpoint_id(folder) -> str:
     return hashlib.sha256(''.join(f['sha256'] for f in files).encode()).hexdigest()[:16]
 
 
-def cached_reference(
-    denoiser,
-    seeds: range,
-    cache,
-    *,
-    model_id: str,
-    nfe: int = 500,
-    spec: SolverSpec = REFERENCE_SPEC,
-    sigma_min: float = 0.002,
-    sigma_max: float = 80.0,
-    device=None,
-) -> torch.Tensor:
+def cached_reference(denoiser, seeds: range, cache, *, model_id: str, nfe: int = 500,
+                     spec: SolverSpec = REFERENCE_SPEC, sigma_min: float = 0.002,
+                     sigma_max: float = 80.0, device=None) -> torch.Tensor:
     """The `nfe`-evaluation solution from the noise of `seeds` (float64, CPU), cached in
     `cache` (.pt) by `reference_samples`."""
     from evodiff_book.fid_sweep import reference_samples
 
     protocol = dict(
-        model_id=model_id,
-        seed=seeds.start,
-        reference=spec.name,
-        reference_grid=spec.grid,
-        reference_nfe=nfe,
-        sigma_min=sigma_min,
-        sigma_max=sigma_max,
-    )
+        model_id=model_id, seed=seeds.start, reference=spec.name,
+        reference_grid=spec.grid, reference_nfe=nfe, sigma_min=sigma_min,
+        sigma_max=sigma_max)
     return reference_samples(
-        denoiser,
-        protocol,
-        spec,
-        len(seeds),
-        Path(cache),
-        batch=len(seeds),
-        device=device,
-        extra_args=None,
-    )
+        denoiser, protocol, spec, len(seeds), Path(cache), batch=len(seeds),
+        device=device, extra_args=None)
 
 # %% ../nbs/43_trained_network.ipynb #c012
 def find_sweep(results_dir=None, prefix: str = 'fid_sweep_cifar10_') -> dict | None:
@@ -241,22 +190,13 @@ def plot_fid_vs_nfe(result: dict, labels=None, published=None, ax=None):
     for row in published:
         if row.ours in colours:
             ax.plot(
-                *zip(*sorted(row.fid.items())),
-                '--',
-                color=colours[row.ours],
-                alpha=0.5,
-                lw=1,
-                label=f'{row.method}, published (EDM model)',
-            )
+                *zip(*sorted(row.fid.items())), '--', color=colours[row.ours],
+                alpha=0.5, lw=1, label=f'{row.method}, published (EDM model)')
     for r in result['records']:
         if r.get('floor'):
             ax.axhline(
-                r['fid'],
-                color='k',
-                ls=':',
-                lw=1,
-                label=f"floor: {r['label']} at NFE {r['nfe']}",
-            )
+                r['fid'], color='k', ls=':', lw=1,
+                label=f"floor: {r['label']} at NFE {r['nfe']}")
     ax.set_ylabel('FID')
     ax.legend(fontsize=6, ncol=2)
     return ax

@@ -66,9 +66,8 @@ def group_norm(channels: int) -> nn.GroupNorm:
     return nn.GroupNorm(groups, channels, eps=1e-6)
 
 
-def positional_embedding(
-    c_noise: torch.Tensor, dim: int, max_period: float = 10_000.0
-) -> torch.Tensor:
+def positional_embedding(c_noise: torch.Tensor, dim: int,
+                         max_period: float = 10_000.0) -> torch.Tensor:
     """Sines and cosines of `c_noise` (shape `(B,)`) at `dim/2` frequencies from 1 down
     to 1/max_period."""
     half = dim // 2
@@ -84,9 +83,8 @@ class ResBlock(nn.Module):
     """Residual block: norm, conv, scale-and-shift by the embedding, norm, dropout, conv
     (zero-initialised)."""
 
-    def __init__(
-        self, in_channels: int, out_channels: int, emb_dim: int, dropout: float
-    ):
+    def __init__(self, in_channels: int, out_channels: int, emb_dim: int,
+                 dropout: float):
         super().__init__()
         self.norm0, self.conv0 = (
             group_norm(in_channels),
@@ -160,9 +158,8 @@ class Upsample(nn.Module):
         return self.conv(F.interpolate(x, scale_factor=2, mode='nearest'))
 
 # %% ../nbs/31_unet.ipynb #c015
-def one_hot_labels(
-    class_labels, batch: int, num_classes: int, device=None
-) -> torch.Tensor:
+def one_hot_labels(class_labels, batch: int, num_classes: int,
+                   device=None) -> torch.Tensor:
     """Class labels as float one-hot rows `(batch, num_classes)`; `None` or `-1` give
     the null class (a zero row)."""
     if class_labels is None:
@@ -191,9 +188,8 @@ def one_hot_labels(
     )
 
 
-def drop_labels(
-    one_hot: torch.Tensor, p: float, generator: torch.Generator | None = None
-) -> torch.Tensor:
+def drop_labels(one_hot: torch.Tensor, p: float,
+                generator: torch.Generator | None = None) -> torch.Tensor:
     "Label dropout: replace each row by the null class (zeros) with probability `p`."
     keep = torch.rand(one_hot.shape[0], generator=generator, device=one_hot.device) >= p
     return one_hot * keep[:, None]
@@ -261,9 +257,8 @@ class UNet(nn.Module):
         nn.init.zeros_(self.conv_out.weight)
         nn.init.zeros_(self.conv_out.bias)
 
-    def raw(
-        self, x: torch.Tensor, c_noise: torch.Tensor, labels: torch.Tensor | None = None
-    ) -> torch.Tensor:
+    def raw(self, x: torch.Tensor, c_noise: torch.Tensor,
+            labels: torch.Tensor | None = None) -> torch.Tensor:
         """The network F of equation (unet-precond): preconditioned input, c_noise (B,),
         one-hot labels or None."""
         emb = self.map_noise(positional_embedding(c_noise, self.config.model_channels))
@@ -339,8 +334,7 @@ def load_torch_file(path, what: str = 'checkpoint file', weights_only: bool = Tr
     except Exception as e:  # torch raises several types for a damaged file
         first = (str(e).strip().splitlines() or [''])[0][:200]
         raise CheckpointError(
-            f'{what} {path} is damaged ({type(e).__name__}: {first})'
-        ) from None
+            f'{what} {path} is damaged ({type(e).__name__}: {first})') from None
 
 
 def _shard(state: dict, max_bytes: int) -> list[dict]:
@@ -362,9 +356,8 @@ def _shard(state: dict, max_bytes: int) -> list[dict]:
     return shards
 
 # %% ../nbs/31_unet.ipynb #c034
-def save_pretrained(
-    net: UNet, folder, card: dict | None = None, max_shard_bytes: int = 15 * 2**20
-) -> dict:
+def save_pretrained(net: UNet, folder, card: dict | None = None,
+                    max_shard_bytes: int = 15 * 2**20) -> dict:
     """Save `net`'s weights in float16 shards under `max_shard_bytes` each, plus
     `model_card.json`; return the card."""
     folder = Path(folder)
@@ -380,16 +373,10 @@ def save_pretrained(
         path = folder / f'weights-{i + 1:02d}-of-{len(shards):02d}.pt'
         torch.save(shard, path)
         files.append(
-            dict(file=path.name, sha256=_sha256(path), bytes=path.stat().st_size)
-        )
+            dict(file=path.name, sha256=_sha256(path), bytes=path.stat().st_size))
     card = dict(
-        format=CARD_FORMAT,
-        config=asdict(net.config),
-        parameters=param_count(net),
-        dtype='float16',
-        files=files,
-        **(card or {}),
-    )
+        format=CARD_FORMAT, config=asdict(net.config), parameters=param_count(net),
+        dtype='float16', files=files, **card or {})
     (folder / CARD_NAME).write_text(json.dumps(card, indent=1))
     return card
 
@@ -403,8 +390,7 @@ def load_model_card(folder) -> dict:
         raise CheckpointError(f'checkpoint folder {folder} does not exist')
     if not path.is_file():
         raise CheckpointError(
-            f'{folder} is not a checkpoint folder: it has no {CARD_NAME}'
-        )
+            f'{folder} is not a checkpoint folder: it has no {CARD_NAME}')
     try:
         card = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -429,8 +415,7 @@ def update_model_card(folder, **fields) -> dict:
     card = load_model_card(folder)
     if {'files', 'config', 'parameters'} & fields.keys():
         raise ValueError(
-            'update_model_card: files, config and parameters are fixed by the weights'
-        )
+            'update_model_card: files, config and parameters are fixed by the weights')
     card.update(fields)
     (Path(folder) / CARD_NAME).write_text(json.dumps(card, indent=1))
     return card

@@ -11,13 +11,8 @@ from collections.abc import Callable
 
 import torch
 
-from evodiff_book.sampling import (
-    begin_multistep,
-    exp_integrals,
-    finish,
-    grid_steps,
-    register,
-)
+from .sampling import (begin_multistep, exp_integrals, finish, grid_steps,
+                                   register)
 
 # %% ../nbs/13_unipc.ipynb #c009
 def bh1(h: float) -> float:
@@ -30,9 +25,8 @@ def bh2(h: float) -> float:
     return -math.expm1(-h)
 
 
-def unipc_weights(
-    rks: list[float], h: float, B: Callable[[float], float] = bh1
-) -> list[float]:
+def unipc_weights(rks: list[float], h: float,
+                  B: Callable[[float], float] = bh1) -> list[float]:
     """Weights rho_k of eq. (unipc-conditions) for points at r_k; rho = [1/2] for a
     single point, as in the reference code."""
     if len(rks) == 1:
@@ -41,24 +35,16 @@ def unipc_weights(
     integrals = exp_integrals(h, K + 1)
     rhs = torch.tensor(
         [math.factorial(n) * integrals[n] / (h**n * B(h)) for n in range(1, K + 1)],
-        dtype=torch.float64,
-    )
+        dtype=torch.float64)
     R = torch.tensor(
-        [[r ** (n - 1) for r in rks] for n in range(1, K + 1)], dtype=torch.float64
-    )
+        [[r ** (n - 1) for r in rks] for n in range(1, K + 1)], dtype=torch.float64)
     return torch.linalg.solve(R, rhs).tolist()
 
 # %% ../nbs/13_unipc.ipynb #c010
-def unipc_update(
-    x: torch.Tensor,
-    sigma: float,
-    sigma_next: float,
-    lams: list[float],
-    denoised: list[torch.Tensor],
-    order: int,
-    B: Callable[[float], float] = bh1,
-    denoised_next: torch.Tensor | None = None,
-) -> torch.Tensor:
+def unipc_update(x: torch.Tensor, sigma: float, sigma_next: float, lams: list[float],
+                 denoised: list[torch.Tensor], order: int,
+                 B: Callable[[float], float] = bh1,
+                 denoised_next: torch.Tensor | None = None) -> torch.Tensor:
     """UniP-`order` step from `x` at `sigma` to `sigma_next` (eq. unipc-update), history
     `lams`/`denoised` newest last; given `denoised_next` (D at the predicted point),
     the UniC-`order` correction of that step instead."""
@@ -83,51 +69,27 @@ def unipc_update(
     return x_next
 
 # %% ../nbs/13_unipc.ipynb #c014
-def sample_unipc(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    order: int = 2,
-    B: Callable[[float], float] = bh1,
-    use_corrector: bool = True,
-    lower_order_final: bool = True,
-    lower_order_below: float = math.inf,
-    denoise_to_zero: bool = False,
-    check_finite: bool = True,
-) -> torch.Tensor:
+def sample_unipc(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                 extra_args: dict | None = None, callback: Callable | None = None,
+                 disable: bool | None = None, order: int = 2,
+                 B: Callable[[float], float] = bh1, use_corrector: bool = True,
+                 lower_order_final: bool = True, lower_order_below: float = math.inf,
+                 denoise_to_zero: bool = False,
+                 check_finite: bool = True) -> torch.Tensor:
     """UniPC (Zhao et al. 2023): UniP-`order` predictor, UniC corrector on all but the
     last step, data prediction, `order` 1-3, `B` = bh1 or bh2. NFE = len(sigmas) - 1,
     plus 1 with `denoise_to_zero`."""
     sigmas, call, x, orders = begin_multistep(
-        f'sample_unipc(order={order})',
-        denoiser,
-        x,
-        sigmas,
-        extra_args,
-        check_finite,
-        order=order,
-        max_order=3,
-        lower_order_final=lower_order_final,
-        lower_order_below=lower_order_below,
-    )
+        f'sample_unipc(order={order})', denoiser, x, sigmas, extra_args, check_finite,
+        order=order, max_order=3, lower_order_final=lower_order_final,
+        lower_order_below=lower_order_below)
     lams, history, x_prev = [], [], None
     for i, sigma, sigma_next in grid_steps(sigmas, disable):
         denoised = call(x, sigma)
         if use_corrector and i > 0:  # UniC of step i - 1 with the new value
             x = unipc_update(
-                x_prev,
-                float(sigmas[i - 1]),
-                sigma,
-                lams,
-                history,
-                orders[i - 1],
-                B,
-                denoised,
-            )
+                x_prev, float(sigmas[i - 1]), sigma, lams, history, orders[i - 1], B,
+                denoised)
         lams, history = (
             (lams + [-math.log(sigma)])[-order:],
             (history + [denoised])[-order:],
@@ -138,68 +100,31 @@ def sample_unipc(
         )  # UniP
         if callback is not None:
             callback(
-                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised)
-            )
+                dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
     return finish(x, call, sigmas, denoise_to_zero)
 
 # %% ../nbs/13_unipc.ipynb #c015
 @register(
-    'unipc_bh1',
-    'UniPC (bh1)',
-    min_steps=lambda hyper: hyper['order'],
-    like=sample_unipc,
-    B=bh1,
-)
-def sample_unipc_bh1(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    **hyper,
-) -> torch.Tensor:
+    'unipc_bh1', 'UniPC (bh1)', min_steps=lambda hyper: hyper['order'],
+    like=sample_unipc, B=bh1)
+def sample_unipc_bh1(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                     extra_args: dict | None = None, callback: Callable | None = None,
+                     disable: bool | None = None, **hyper) -> torch.Tensor:
     """UniPC with B(h) = h (`sample_unipc`, default order 2). NFE = len(sigmas) - 1,
     plus 1 with `denoise_to_zero`."""
     return sample_unipc(
-        denoiser,
-        x,
-        sigmas,
-        extra_args=extra_args,
-        callback=callback,
-        disable=disable,
-        B=bh1,
-        **hyper,
-    )
+        denoiser, x, sigmas, extra_args=extra_args, callback=callback, disable=disable,
+        B=bh1, **hyper)
 
 
 @register(
-    'unipc_bh2',
-    'UniPC (bh2)',
-    min_steps=lambda hyper: hyper['order'],
-    like=sample_unipc,
-    B=bh2,
-)
-def sample_unipc_bh2(
-    denoiser: Callable,
-    x: torch.Tensor,
-    sigmas,
-    *,
-    extra_args: dict | None = None,
-    callback: Callable | None = None,
-    disable: bool | None = None,
-    **hyper,
-) -> torch.Tensor:
+    'unipc_bh2', 'UniPC (bh2)', min_steps=lambda hyper: hyper['order'],
+    like=sample_unipc, B=bh2)
+def sample_unipc_bh2(denoiser: Callable, x: torch.Tensor, sigmas, *,
+                     extra_args: dict | None = None, callback: Callable | None = None,
+                     disable: bool | None = None, **hyper) -> torch.Tensor:
     """UniPC with B(h) = 1 - exp(-h) (`sample_unipc`, default order 2). NFE =
     len(sigmas) - 1, plus 1 with `denoise_to_zero`."""
     return sample_unipc(
-        denoiser,
-        x,
-        sigmas,
-        extra_args=extra_args,
-        callback=callback,
-        disable=disable,
-        B=bh2,
-        **hyper,
-    )
+        denoiser, x, sigmas, extra_args=extra_args, callback=callback, disable=disable,
+        B=bh2, **hyper)
