@@ -151,7 +151,7 @@ class BookScheduler(SchedulerMixin, ConfigMixin):
         # the discrete VP schedule of the config (refuses zero terminal SNR)
         self.schedule = schedule_from_diffusers(dict(self.config))
         self.prediction = _DIFFUSERS_PREDICTIONS[prediction_type]
-        self.init_noise_sigma = 1.0                     # the pipeline's noise is the VP sample
+        self.init_noise_sigma = 1.0           # the pipeline's noise is the VP sample
         self.timesteps, self.sigmas, self._run = None, None, None
 
     def __len__(self):
