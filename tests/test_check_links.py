@@ -22,15 +22,16 @@ def site(tmp_path: Path) -> Path:
 
 
 def test_a_clean_site_passes(tmp_path):
-    checked, broken = check_links.broken_links(site(tmp_path))
-    assert broken == [] and checked == 7
+    checked, broken, visited = check_links.broken_links(site(tmp_path))
+    assert broken == [] and checked == 7 and visited == 3
 
 
 def test_each_fault_is_reported(tmp_path):
     root = site(tmp_path)
+    (root / 'sub' / 'index.html').write_text('<a href="../index.html">up</a><a href="bad.html">faults</a>')
     (root / 'sub' / 'bad.html').write_text('<a href="../nowhere.html">1</a><a href="page.html#no-such-id">2</a>'
                                            '<img src="../_static/missing.png"><a href="#self-missing">4</a>')
-    checked, broken = check_links.broken_links(root)
+    checked, broken, visited = check_links.broken_links(root)
     assert len(broken) == 4
     assert any('nowhere.html' in b and 'no file' in b for b in broken)
     assert any('no id "no-such-id"' in b for b in broken)
@@ -42,3 +43,19 @@ def test_each_fault_is_reported(tmp_path):
 def test_a_missing_build_is_named(tmp_path, capsys):
     assert check_links.main([str(tmp_path / 'nothing')]) == 2
     assert 'make book' in capsys.readouterr().err
+
+
+def test_unlinked_templates_are_not_pages(tmp_path):
+    "A theme's Jinja template under _static is not a page: no page links to it, so it is not checked."
+    root = site(tmp_path)
+    (root / '_static' / 'macros.html').write_text("<link href=\"{{ pathto('x.css', 1) }}\">")
+    assert check_links.broken_links(root)[1] == []
+
+
+def test_a_redirect_page_is_followed(tmp_path):
+    "Jupyter Book's top-level index.html only redirects (meta refresh) to the first chapter."
+    root = site(tmp_path / 'book')
+    (root / 'index.html').rename(root / 'start.html')
+    (root / 'index.html').write_text('<meta http-equiv="Refresh" content="0; url=start.html" />')
+    checked, broken, visited = check_links.broken_links(root)
+    assert broken == [] and visited == 4

@@ -22,6 +22,10 @@ class _Page(HTMLParser):
         self.ids, self.links = set(), []
 
     def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == 'meta' and (found.get('http-equiv') or '').lower() == 'refresh':   # a redirect page
+            url = (found.get('content') or '').partition('url=')[2].strip()
+            if url: self.links.append(('meta', url))
         for name, value in attrs:
             if name == 'id' or (tag == 'a' and name == 'name'): self.ids.add(value)
             elif name in LINK_ATTRS and value is not None: self.links.append((tag, value.strip()))
@@ -31,13 +35,16 @@ def parse(path: Path) -> _Page:
     page = _Page(); page.feed(path.read_text(encoding='utf-8', errors='replace')); return page
 
 
-def broken_links(root: Path) -> tuple[int, list[str]]:
-    "(links checked, broken links as 'page: link (why)') of every .html file under `root`."
+def broken_links(root: Path, start: str = 'index.html') -> tuple[int, list[str], int]:
+    """(links checked, broken links as 'page: link (why)', pages visited), crawling the pages reachable from
+    `start` as a reader (and linkchecker) would: templates and other files no page links to are not pages."""
     root, pages, checked, broken = Path(root).resolve(), {}, 0, []
     def page(p):
         if p not in pages: pages[p] = parse(p)
         return pages[p]
-    for html in sorted(root.rglob('*.html')):
+    todo, seen = [root / start], {root / start}
+    while todo:
+        html = todo.pop()
         for tag, link in page(html).links:
             parts = urlsplit(link)
             if parts.scheme in EXTERNAL or parts.netloc or not link: continue
@@ -47,9 +54,11 @@ def broken_links(root: Path) -> tuple[int, list[str]]:
             if target.is_dir(): target = target / 'index.html'
             if not target.is_file(): broken.append(f'{where} (no file {target})'); continue
             if root not in target.parents: broken.append(f'{where} (outside the build)'); continue
-            if parts.fragment and target.suffix == '.html' and unquote(parts.fragment) not in page(target).ids:
-                broken.append(f'{where} (no id "{parts.fragment}" in {target.relative_to(root)})')
-    return checked, broken
+            if target.suffix == '.html':
+                if parts.fragment and unquote(parts.fragment) not in page(target).ids:
+                    broken.append(f'{where} (no id "{parts.fragment}" in {target.relative_to(root)})')
+                if tag in ('a', 'meta') and target not in seen: seen.add(target); todo.append(target)
+    return checked, broken, len(seen)
 
 
 def main(argv=None) -> int:
@@ -59,9 +68,9 @@ def main(argv=None) -> int:
     if not (root / 'index.html').is_file():
         print(f'check_links: no built book at {root} (no index.html); run `make book` first', file=sys.stderr)
         return 2
-    checked, broken = broken_links(root)
+    checked, broken, visited = broken_links(root)
     for line in broken: print(line)
-    print(f'{checked} internal links in {sum(1 for _ in root.rglob("*.html"))} pages, {len(broken)} broken')
+    print(f'{checked} internal links in {visited} pages reachable from index.html, {len(broken)} broken')
     return 1 if broken else 0
 
 
