@@ -54,6 +54,7 @@ def test_unlinked_templates_are_not_pages(tmp_path):
 
 def test_a_redirect_page_is_followed(tmp_path):
     "Jupyter Book's top-level index.html only redirects (meta refresh) to the first chapter."
+    (tmp_path / 'book').mkdir()
     root = site(tmp_path / 'book')
     (root / 'index.html').rename(root / 'start.html')
     (root / 'index.html').write_text('<meta http-equiv="Refresh" content="0; url=start.html" />')

@@ -89,6 +89,7 @@ def _mini_book(tmp_path, *cells):
     (book / 'nbs').mkdir(parents=True)
     for name in ('_config.yml', 'references.bib'): shutil.copy2(ROOT / name, book / name)
     shutil.copytree(ROOT / '_ext', book / '_ext')
+    shutil.copytree(ROOT / '_static', book / '_static')
     (book / '_mathjax').mkdir()
     (book / '_toc.yml').write_text('format: jb-book\nroot: nbs/index\n')
     md = {'cell_type': 'markdown', 'id': 'm', 'metadata': {}, 'source': '# A chapter\n\nSome math: $a^2$.'}
