@@ -95,9 +95,8 @@ def dpmsolver_update(x: torch.Tensor, sigma: float, sigma_next: float,
     dpmsolver-2m); history newest last."""
     if order == 1 or sigma_next == 0:  # first order (= DDIM); h = inf at sigma_next = 0
         return x - (sigma - sigma_next) * eps[-1]
-    half_over_r = (-math.log(sigma_next) - lams[-1]) / (
-        2 * (lams[-1] - lams[-2])
-    )  # 1/(2r) = h/(2 h_0)
+    # 1/(2r) = h/(2 h_0)
+    half_over_r = (-math.log(sigma_next) - lams[-1]) / (2 * (lams[-1] - lams[-2]))
     return x - (sigma - sigma_next) * (
         (1 + half_over_r) * eps[-1] - half_over_r * eps[-2]
     )  # eq. (dpmsolver-2m)

@@ -152,9 +152,8 @@ class Correction(NamedTuple):
     "The corrector half of a step: the new state and what it was made of."
 
     x: torch.Tensor  # the corrected state, eq. (evo-corrector)
-    ratio_t0: (
-        torch.Tensor
-    )  # clip(<m_t, m_0> / <m_0, m_0>): the next step's balance ratio
+    # clip(<m_t, m_0> / <m_0, m_0>): the next step's balance ratio
+    ratio_t0: (torch.Tensor)
     eta: Fit
     zeta: Fit
 
@@ -168,9 +167,8 @@ def evodiff_correct(probe: Probe, m0: torch.Tensor, m1: torch.Tensor, mt: torch.
     r2 = (1 - geo.w) * geo.b + geo.w * ratio_t0
     d2 = mt - r2 * m0
     eta = evodiff_eta(probe.d1, d2, geo, consts, guard)
-    b_theta = (
-        -(eta.used / geo.r) * probe.d1 + geo.r * (1 - eta.used) * d2
-    )  # eq. (evo-btheta)
+    # eq. (evo-btheta)
+    b_theta = (-(eta.used / geo.r) * probe.d1 + geo.r * (1 - eta.used) * d2)
     p = probe.x_probe - probe.x_euler - 0.5 * geo.g * b_theta / probe.r_i
     zeta = evodiff_zeta(p, probe.d1, m0, m1, geo, steps, consts, guard)
     x = probe.x_euler + 0.5 * geo.g * b_theta / zeta.used  # eq. (evo-corrector)
@@ -226,10 +224,8 @@ def sample_evodiff(denoiser: Callable, x: torch.Tensor, sigmas, *,
         name, denoiser, x, sigmas, extra_args, check_finite, min_steps=2, ndim=4)
     _check_evodiff_options(name, sigmas, final_step, lower_order_final)
     s, n = sigmas.tolist(), len(sigmas) - 1
-    m1, m0 = (
-        None,
-        call(x, s[0]),
-    )  # history: m0 the newest denoiser output, m1 the one before
+    # history: m0 the newest denoiser output, m1 the one before
+    m1, m0 = (None, call(x, s[0]))
     ratio01 = m0_sq = (
         None  # clip(<m0, m1>/<m1, m1>) and <m0, m0>, kept from step to step
     )

@@ -206,16 +206,8 @@ def standard_specs() -> list[SolverSpec]:
     ]
 
 
-STANDARD_NFES = (
-    5,
-    6,
-    8,
-    10,
-    12,
-    15,
-    20,
-    25,
-)  # EVODiff's CIFAR-10 demo grid (evodiff.md, section 4.3)
+# EVODiff's CIFAR-10 demo grid (evodiff.md, section 4.3)
+STANDARD_NFES = (5, 6, 8, 10, 12, 15, 20, 25)
 
 
 def gain_percent(result: dict, label: str, baseline: str, nfe: int,

@@ -166,9 +166,8 @@ def fid_sweep(
         net = load_inception(device)
         features = lambda images: inception_features(images, batch_size=200, net=net)
     floor = reference_spec if floor is True else (floor or None)
-    steps_for_nfe(
-        reference_spec, reference_nfe
-    )  # fail early on an unreachable reference
+    # fail early on an unreachable reference
+    steps_for_nfe(reference_spec, reference_nfe)
     protocol = dict(
         n_samples=n_samples, seed=seed,
         seeds=f'{seed}-{seed + n_samples - 1} (one per image)', sigma_min=sigma_min,

@@ -31,9 +31,8 @@ def sample_heun(denoiser: Callable, x: torch.Tensor, sigmas, *,
         x_next = x + (sigma_next - sigma) * slope  # Euler, eq. (heun-euler)
         if sigma_next > 0:  # a Python float: no device sync
             slope_next = (x_next - call(x_next, sigma_next)) / sigma_next
-            x_next = x + (sigma_next - sigma) * (
-                0.5 * slope + 0.5 * slope_next
-            )  # eq. (heun-step)
+            # eq. (heun-step)
+            x_next = x + (sigma_next - sigma) * (0.5 * slope + 0.5 * slope_next)
         x = x_next
         if callback is not None:
             callback(

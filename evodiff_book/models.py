@@ -203,9 +203,8 @@ def schedule_from_diffusers(config) -> DiscreteVPSchedule:
     if cfg.get('trained_betas') is not None:
         return DiscreteVPSchedule(
             torch.as_tensor(cfg['trained_betas'], dtype=torch.float64))
-    n = int(
-        cfg.get('num_train_timesteps', cfg.get('timesteps', 1000))
-    )  # 'timesteps': the older key
+    # 'timesteps': the older key
+    n = int(cfg.get('num_train_timesteps', cfg.get('timesteps', 1000)))
     beta_start, beta_end = cfg.get('beta_start', 1e-4), cfg.get('beta_end', 0.02)
     kind = cfg.get('beta_schedule', 'linear')
     if kind == 'linear':

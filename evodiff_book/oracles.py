@@ -190,9 +190,8 @@ def fit_gaussian(images: np.ndarray, chunk: int = 2500, device=None) -> Gaussian
         g = Gaussian.from_covariance(
             mean_image, (second / n - torch.outer(mean, mean)) / 255**2)
         return Gaussian(g.mean, g.eigenvalues.cpu(), g.eigenvectors.cpu())
-    centred = (
-        torch.cat([units(i) for i in range(0, n, chunk)]) - mean
-    )  # N <= d: the Gram route
+    # N <= d: the Gram route
+    centred = (torch.cat([units(i) for i in range(0, n, chunk)]) - mean)
     lam, U = _eigh(centred @ centred.T / n)
     keep = lam > lam.max() * n * 1e-13  # drop the null space (at least the mean's)
     V = centred.T @ U[:, keep] / (n * lam[keep]).sqrt()
@@ -320,9 +319,8 @@ class GaussianMixture:
             .reshape(x.shape)
             .to(x.dtype)
         )
-        return torch.where(
-            append_dims(_sigma_batch(sigma, x), x.ndim) > 0, out, x
-        )  # D(x, 0) = x exactly
+        # D(x, 0) = x exactly
+        return torch.where(append_dims(_sigma_batch(sigma, x), x.ndim) > 0, out, x)
 
     def sample(self, seeds, dtype: torch.dtype = torch.float64,
                device=None) -> torch.Tensor:

@@ -88,9 +88,8 @@ def finish(x: torch.Tensor, model: ModelCaller, sigmas: torch.Tensor,
             )
         x = model(x, float(sigmas[-1]))
     if model.check_finite:
-        bad_sigma = float(
-            model.first_bad_sigma
-        )  # the one host read-back of the whole run
+        # the one host read-back of the whole run
+        bad_sigma = float(model.first_bad_sigma)
         if not math.isnan(bad_sigma):
             step = int((sigmas - bad_sigma).abs().argmin())
             raise FloatingPointError(

@@ -225,9 +225,8 @@ def check_sigmas(sigmas, min_steps: int = 1, solver: str = 'sigmas',
                  device=None) -> torch.Tensor:
     """Validate a noise-level grid and return it as float64 (on the CPU unless `device`
     is given)."""
-    s = (
-        torch.as_tensor(sigmas, dtype=torch.float64).detach().cpu()
-    )  # dtype first: a list of floats stays float64
+    # dtype first: a list of floats stays float64
+    s = (torch.as_tensor(sigmas, dtype=torch.float64).detach().cpu())
     if s.ndim != 1:
         raise ValueError(
             f'{solver}: sigmas must be a 1-D tensor, got shape {tuple(s.shape)}')

@@ -13,14 +13,8 @@ from . import dpmsolver, evodiff, heun, ipndm, unipc  # noqa: F401
 from .sampling import REGISTRY, SolverInfo
 
 # %% ../nbs/16_solvers.ipynb #c006
-CHAPTER_ORDER = (
-    'sampling',
-    'heun',
-    'dpmsolver',
-    'unipc',
-    'ipndm',
-    'evodiff',
-)  # the book's solver chapters
+# the book's solver chapters
+CHAPTER_ORDER = ('sampling', 'heun', 'dpmsolver', 'unipc', 'ipndm', 'evodiff')
 
 
 def _chapter(info: SolverInfo) -> int:

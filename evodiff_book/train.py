@@ -199,15 +199,8 @@ def train_step(state: TrainState, model, images: torch.Tensor, labels: torch.Ten
 
 # %% ../nbs/32_train.ipynb #c021
 CHECKPOINT = 'checkpoint.pt'
-HISTORY = (
-    'step',
-    'nimg',
-    'wall_time',
-    'losses',
-    'evals',
-    'runs',
-    'restarts',
-)  # the counters and records of a run
+# the counters and records of a run
+HISTORY = ('step', 'nimg', 'wall_time', 'losses', 'evals', 'runs', 'restarts')
 
 
 def data_fingerprint(images: torch.Tensor, labels: torch.Tensor) -> str:

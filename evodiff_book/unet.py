@@ -29,12 +29,8 @@ class UNetConfig:
     img_resolution: int = 32
     in_channels: int = 3
     model_channels: int = 64  # channels at the highest resolution
-    channel_mult: tuple = (
-        1,
-        2,
-        2,
-        2,
-    )  # channel multiplier per resolution (32, 16, 8, 4)
+    # channel multiplier per resolution (32, 16, 8, 4)
+    channel_mult: tuple = (1, 2, 2, 2)
     num_blocks: int = 2  # residual blocks per resolution in the encoder
     attn_resolutions: tuple = (
         16,
@@ -200,9 +196,8 @@ def edm_precond_coefs(sigma: torch.Tensor, sigma_data: float = 0.5):
     sigma = sigma.to(torch.float64)
     root = (sigma**2 + sigma_data**2).sqrt()
     c_skip, c_out, c_in = sigma_data**2 / root**2, sigma * sigma_data / root, 1 / root
-    c_noise = (
-        sigma.clamp_min(1e-20).log() / 4
-    )  # the clamp keeps F finite at sigma=0, where c_out=0 ignores it
+    # the clamp keeps F finite at sigma=0, where c_out=0 ignores it
+    c_noise = (sigma.clamp_min(1e-20).log() / 4)
     return c_skip, c_out, c_in, c_noise
 
 # %% ../nbs/31_unet.ipynb #c023

@@ -94,10 +94,8 @@ def sample_unipc(denoiser: Callable, x: torch.Tensor, sigmas, *,
             (lams + [-math.log(sigma)])[-order:],
             (history + [denoised])[-order:],
         )
-        x_prev, x = (
-            x,
-            unipc_update(x, sigma, sigma_next, lams, history, orders[i], B),
-        )  # UniP
+        # UniP
+        x_prev, x = (x, unipc_update(x, sigma, sigma_next, lams, history, orders[i], B))
         if callback is not None:
             callback(
                 dict(i=i, x=x, sigma=sigma, sigma_next=sigma_next, denoised=denoised))
