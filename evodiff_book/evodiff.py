@@ -19,21 +19,19 @@ from .sampling import begin, finish, progress, register
 # %% ../nbs/15_evodiff.ipynb #c007b
 @dataclass(frozen=True)
 class EVODiffConstants:
-    """The hand-set constants of the released EVODiff sampler; the defaults are the
-    release's values."""
+    """The hand-set constants of the released EVODiff sampler (class `EVODiff_edm` of the
+    official code, commit 1811f9e); the defaults are the release's values."""
 
-    proj_clip: float = (
-        2.0  # every ratio <a,b>/<b,b> clamped to [-2, 2] (spec 3.4.6, 3.4.9)
-    )
-    balance_weight: float = 0.5  # the 1/2 in w = (1 - tau^2)/2 (3.4.4)
-    probe_slope: float = 0.25  # the 0.25 in sigmoid(0.25 |r_1|) (3.4.7)
-    probe_clip: tuple[float, float] = (0.25, 1.5)  # the bounds of r_i / r (3.4.7)
-    eta_scale: float = 0.5  # the 1/2 in eta = sigmoid(|eta*|) / 2 (3.4.9)
-    mu: float = 0.5  # the shift of both zeta maps (2.3 f)
-    branch_steps: int = 20  # zeta's map changes above this many steps (2.3 f, P4)
-    consistency_offset: float = 2.0  # the 2 in the factor c of that branch (3.8)
-    final_r_slope: float = 0.5  # the slope of r_f in the final step (3.5)
-    final_q_switch: float = 0.5  # the switch point of r_f (3.5)
+    proj_clip: float = 2.0                 # |<a,b>/<b,b>| <= 2, eqs. (evo-balance, evo-eta)
+    balance_weight: float = 0.5            # the 1/2 in w = (1 - tau^2)/2 (step geometry)
+    probe_slope: float = 0.25              # the 0.25 in sigmoid(0.25 |r_1|), eq. (evo-probe)
+    probe_clip: tuple[float, float] = (0.25, 1.5)   # bounds of r_i / r, eq. (evo-probe)
+    eta_scale: float = 0.5                 # the 1/2 in eta = sigmoid(|eta*|)/2, (evo-eta)
+    mu: float = 0.5                        # the shift of both zeta maps, (evo-zeta-map)
+    branch_steps: int = 20                 # zeta's map changes above this many steps
+    consistency_offset: float = 2.0        # the 2 in the factor c of that branch
+    final_r_slope: float = 0.5             # the slope of r_f, eq. (evo-final)
+    final_q_switch: float = 0.5            # the switch point of r_f, eq. (evo-final)
 
 
 RELEASE = EVODiffConstants()
@@ -43,7 +41,7 @@ class StepGeometry(NamedTuple):
     """Scalars of one EVODiff step from sigma to sigma_next (previous level sigma_prev),
     all Python floats."""
 
-    # the step in rho = 1/sigma (the spec's h; the other solvers' h is the step in
+    # the step in rho = 1/sigma (the release's h; the other solvers' h is the step in
     # lambda)
     h_rho: float
     # sigma_next * h_rho = 1 - sigma_next/sigma: the Euler weight of the denoiser, eq.

@@ -206,7 +206,7 @@ def standard_specs() -> list[SolverSpec]:
     ]
 
 
-# EVODiff's CIFAR-10 demo grid (evodiff.md, section 4.3)
+# the NFE grid of EVODiff's official CIFAR-10 demo script
 STANDARD_NFES = (5, 6, 8, 10, 12, 15, 20, 25)
 
 
