@@ -19,19 +19,19 @@ from .sampling import begin, finish, progress, register
 # %% ../nbs/15_evodiff.ipynb #c007b
 @dataclass(frozen=True)
 class EVODiffConstants:
-    """The hand-set constants of the released EVODiff sampler (class `EVODiff_edm` of the
-    official code, commit 1811f9e); the defaults are the release's values."""
+    """The hand-set constants of the released EVODiff sampler (class `EVODiff_edm` of
+    the official code, commit 1811f9e); the defaults are the release's values."""
 
-    proj_clip: float = 2.0                 # |<a,b>/<b,b>| <= 2, eqs. (evo-balance, evo-eta)
-    balance_weight: float = 0.5            # the 1/2 in w = (1 - tau^2)/2 (step geometry)
-    probe_slope: float = 0.25              # the 0.25 in sigmoid(0.25 |r_1|), eq. (evo-probe)
-    probe_clip: tuple[float, float] = (0.25, 1.5)   # bounds of r_i / r, eq. (evo-probe)
-    eta_scale: float = 0.5                 # the 1/2 in eta = sigmoid(|eta*|)/2, (evo-eta)
-    mu: float = 0.5                        # the shift of both zeta maps, (evo-zeta-map)
-    branch_steps: int = 20                 # zeta's map changes above this many steps
-    consistency_offset: float = 2.0        # the 2 in the factor c of that branch
-    final_r_slope: float = 0.5             # the slope of r_f, eq. (evo-final)
-    final_q_switch: float = 0.5            # the switch point of r_f, eq. (evo-final)
+    proj_clip: float = 2.0            # |<a,b>/<b,b>| <= 2, eqs. (evo-balance, evo-eta)
+    balance_weight: float = 0.5       # the 1/2 in w = (1 - tau^2)/2 (step geometry)
+    probe_slope: float = 0.25         # the 0.25 in sigmoid(0.25 |r_1|), eq. (evo-probe)
+    probe_clip: tuple[float, float] = (0.25, 1.5)   # bounds of r_i / r, (evo-probe)
+    eta_scale: float = 0.5            # the 1/2 in eta = sigmoid(|eta*|)/2, (evo-eta)
+    mu: float = 0.5                   # the shift of both zeta maps, (evo-zeta-map)
+    branch_steps: int = 20            # zeta's map changes above this many steps
+    consistency_offset: float = 2.0   # the 2 in the factor c of that branch
+    final_r_slope: float = 0.5        # the slope of r_f, eq. (evo-final)
+    final_q_switch: float = 0.5       # the switch point of r_f, eq. (evo-final)
 
 
 RELEASE = EVODiffConstants()
