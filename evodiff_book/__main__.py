@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import command, default_device, positive_int, writable_dir
+from .core import (command, default_device, distributed, gather_to_first,
+                               positive_int, shard, writable_dir)
 from .data import from_model_range, image_grid, save_png
 from .experiments import GRIDS, SolverSpec, sample_batch, steps_for_nfe
 from .sampling import progress
@@ -99,7 +100,8 @@ def add_sample_options(s: argparse.ArgumentParser) -> None:
         '--nfe', type=positive_int, default=10,
         help='network evaluations per sample, all included (default: 10)')
     s.add_argument(
-        '--n', type=positive_int, default=64, help='number of images (default: 64)')
+        '--n', '--images', dest='n', type=positive_int, default=64,
+        help='number of images (default: 64; --images under torchrun, which takes --n)')
     s.add_argument(
         '--seed', type=int, default=0,
         help='seed of the first image; image i uses seed+i (default: 0)')
@@ -171,12 +173,19 @@ def run_sample(args, parser) -> Path:
     except ValueError as e:
         parser.error(str(e))
     denoiser = load_denoiser(args.model, args.checkpoint, args.device)
+    # under torchrun: each rank a block of whole batches, run as one process runs them
+    rank, world = distributed()
+    mine = shard(-(-args.n // args.batch), rank, world)
+    first, stop = mine.start * args.batch, min(args.n, mine.stop * args.batch)
     try:
-        images = sample_images(
-            denoiser, spec, args.nfe, args.n, args.seed, args.batch, args.device,
-            class_label=args.class_label)
+        part = sample_images(
+            denoiser, spec, args.nfe, stop - first, args.seed + first, args.batch,
+            args.device, class_label=args.class_label) if stop > first else None
     except (ValueError, TypeError) as e:
         parser.error(f'{spec.name} at NFE {args.nfe} ({steps} steps): {e}')
+    parts = gather_to_first(part, rank, world)
+    if rank != 0: return None                # only rank 0 writes
+    images = np.concatenate([p for p in parts if p is not None])
     if out.suffix == '.npz':
         np.savez_compressed(out, images=images)
     else:

@@ -5,10 +5,12 @@
 # %% auto #0
 __all__ = ['USER_ERRORS', 'default_device', 'coef_dtype', 'reduction_dtype', 'append_dims', 'seed_everything', 'randn_per_sample',
            'in_test', 'test_size', 'repo_root', 'results_folder', 'git_commit', 'machine_description', 'provenance',
-           'InputError', 'writable_dir', 'positive_int', 'command', 'Stopwatch']
+           'InputError', 'writable_dir', 'positive_int', 'command', 'Stopwatch', 'distributed', 'shard',
+           'gather_to_first']
 
 # %% ../nbs/00_core.ipynb #c003
 import argparse
+import atexit
 import datetime
 import functools
 import os
@@ -236,3 +238,28 @@ class Stopwatch:
     def __exit__(self, *exc):
         self._sync()
         self.seconds = time.perf_counter() - self._start
+
+# %% ../nbs/00_core.ipynb #cdist2
+def distributed() -> tuple[int, int]:
+    "(rank, world size): (0, 1) without torchrun; under torchrun the group starts."
+    if int(os.environ.get('WORLD_SIZE', '1')) <= 1: return 0, 1
+    import torch.distributed as dist
+    if not dist.is_initialized():
+        gpu = torch.cuda.is_available()
+        if gpu: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))
+        dist.init_process_group('nccl' if gpu else 'gloo')
+        atexit.register(dist.destroy_process_group)
+    return dist.get_rank(), dist.get_world_size()
+
+def shard(n: int, rank: int, world: int) -> range:
+    "The contiguous block of range(n) that process `rank` of `world` handles."
+    per = -(-n // world)
+    return range(min(n, rank * per), min(n, (rank + 1) * per))
+
+def gather_to_first(obj, rank: int, world: int) -> list | None:
+    "Every rank's `obj` in rank order on rank 0; None on the other ranks."
+    if world == 1: return [obj]
+    import torch.distributed as dist
+    parts = [None] * world if rank == 0 else None
+    dist.gather_object(obj, parts, dst=0)
+    return parts
