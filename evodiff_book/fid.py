@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['INCEPTION_FILE', 'INCEPTION_SHA256', 'INSTALL_HINT', 'SUBCOMMANDS', 'inception_path', 'load_inception',
            'resize_for_inception', 'inception_features', 'FeatureStats', 'frechet_distance', 'compute_stats',
-           'save_stats', 'load_stats', 'default_reference', 'fid_of_images', 'FrechetReference', 'fid_infinity',
-           'paired_fid_difference', 'reference_stats', 'fid_test_vs_train', 'load_samples', 'main']
+           'save_stats', 'load_stats', 'default_reference', 'sharded_stats', 'fid_of_images', 'FrechetReference',
+           'fid_infinity', 'paired_fid_difference', 'reference_stats', 'fid_test_vs_train', 'load_samples', 'main']
 
 # %% ../nbs/33_fid.ipynb #c003
 import hashlib
@@ -21,8 +21,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import (InputError, command, positive_int, provenance,
-                               results_folder)
+from .core import (InputError, command, distributed, gather_to_first,
+                               positive_int, provenance, results_folder, shard)
 
 # %% ../nbs/33_fid.ipynb #c006
 INCEPTION_FILE = 'default_1.pt'
@@ -147,6 +147,20 @@ class FeatureStats:
             + centred.T @ centred
             + np.outer(delta, delta) * (self.n * nb / total)
         )
+        self.n = total
+        return self
+
+    def merge(self, other: 'FeatureStats') -> 'FeatureStats':
+        "Add the statistics of other features (another process's), Chan's combination."
+        if other.n == 0: return self
+        if self.n == 0:
+            self.n, self.mean = other.n, other.mean.copy()
+            self.scatter = other.scatter.copy()
+            return self
+        delta, total = other.mean - self.mean, self.n + other.n
+        self.mean = self.mean + delta * (other.n / total)
+        self.scatter = (self.scatter + other.scatter
+                        + np.outer(delta, delta) * (self.n * other.n / total))
         self.n = total
         return self
 
@@ -293,10 +307,27 @@ def default_reference() -> Path:
     return results_folder() / 'cifar10_train_inception_stats.npz'
 
 
+def sharded_stats(images, batch_size: int = 200, device=None) -> FeatureStats | None:
+    """Feature statistics of `images`; under torchrun each rank takes a block of
+    whole batches (the features one process computes), rank 0 merges them (None
+    elsewhere)."""
+    rank, world = distributed()
+    mine = shard(-(-len(images) // batch_size), rank, world)
+    block = images[mine.start * batch_size:mine.stop * batch_size]
+    chunk = batch_size * max(1, 2000 // batch_size)          # chunks of whole batches
+    stats = (compute_stats(block, chunk=chunk, batch_size=batch_size, device=device,
+                           progress=False) if len(block) else FeatureStats())
+    parts = gather_to_first(stats, rank, world)
+    if rank != 0: return None
+    total = FeatureStats()
+    for part in parts: total.merge(part)
+    return total
+
+
 def fid_of_images(images, ref=None, device=None, batch_size: int = 200,
-                  method: str = 'eigen') -> float:
+                  method: str = 'eigen') -> float | None:
     """FID of uint8 `images` (N, H, W, 3) against the reference statistics file `ref`
-    (default: `default_reference()`)."""
+    (default: `default_reference()`); under torchrun, on rank 0 (None elsewhere)."""
     ref = Path(ref) if ref else default_reference()
     if not ref.exists():
         raise FileNotFoundError(
@@ -304,7 +335,8 @@ def fid_of_images(images, ref=None, device=None, batch_size: int = 200,
             f'`python -m evodiff_book fid stats --split train --out {ref}` (GPU '
             'advised)'
         )
-    stats = compute_stats(images, batch_size=batch_size, device=device, progress=False)
+    stats = sharded_stats(images, batch_size, device)
+    if stats is None: return None
     return frechet_distance(*stats.mean_cov(), *load_stats(ref), method=method)
 
 # %% ../nbs/33_fid.ipynb #c036b
@@ -505,6 +537,8 @@ def main(argv=None, prog=None):
         'statistics)',
     )
     f.add_argument('--device', help='cpu or cuda (default: CUDA when available)')
+    f.add_argument('--batch-size', type=positive_int, default=200,
+                   help='images per Inception batch (default: 200)')
     s = sub.add_parser(
         'stats', help='Inception statistics of a CIFAR-10 split (resumable)')
     s.add_argument('--split', default='train', choices=('train', 'test'))
@@ -524,8 +558,9 @@ def main(argv=None, prog=None):
     a = p.parse_args(argv)
     if a.command == 'score':
         images = load_samples(a.samples)
-        value = fid_of_images(images, ref=a.ref, device=a.device)
-        print(f'FID {value:.3f} ({len(images)} images from {a.samples})')
+        value = fid_of_images(images, a.ref, a.device, batch_size=a.batch_size)
+        if value is not None:                    # under torchrun: rank 0 only
+            print(f'FID {value:.6f} ({len(images)} images from {a.samples})')
         return value
     if a.command == 'stats':
         r = reference_stats(

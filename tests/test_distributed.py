@@ -29,3 +29,18 @@ def test_two_processes_sample_the_same_images(tmp_path):
     assert two.stdout.count('-> two.npz') == 1                      # only rank 0 writes
     a, b = (np.load(tmp_path / f)['images'] for f in ('one.npz', 'two.npz'))
     assert a.shape == (7, 32, 32, 3) and np.array_equal(a, b)
+
+
+def test_two_processes_give_the_same_fid(tmp_path):
+    "Inception statistics per rank, merged on rank 0: the FID of one process to 1e-9 (7 images, batches of 2)."
+    from evodiff_book.fid import default_reference
+    if not default_reference().exists(): pytest.skip('no reference statistics')
+    images = np.random.default_rng(0).integers(0, 256, (7, 32, 32, 3), dtype=np.uint8)
+    np.savez(tmp_path / 'x.npz', images=images)
+    common = ['fid', 'score', 'x.npz', '--batch-size', '2', '--device', 'cpu']
+    one = run('-m', 'evodiff_book', *common, cwd=tmp_path)
+    two = run('-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2', '-m', 'evodiff_book',
+              *common, cwd=tmp_path)
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr[-3000:]
+    values = [float(res.stdout.split('FID ')[1].split()[0]) for res in (one, two)]
+    assert two.stdout.count('FID ') == 1 and abs(values[0] - values[1]) <= 1e-9 * values[0]
