@@ -32,3 +32,26 @@ def test_readme_shell_example_runs(tmp_path):
                          env={**os.environ, 'PYTHONPATH': str(ROOT)})
     assert res.returncode == 0, res.stderr
     assert (tmp_path / line[line.index('--out') + 1]).stat().st_size > 1000
+
+
+def test_readme_findings_match_the_committed_results():
+    "The numbers of 'What this book found' are the ones the results give (as the landing page computes them)."
+    import json
+    from evodiff_book.testing import measured_order
+    text = ' '.join((ROOT / 'README.md').read_text().split())
+    toy = json.loads((ROOT / 'results' / 'evodiff_toy.json').read_text())
+    rows = {int(n): v for n, v in {**toy['rows'], **toy['long']}.items()}
+    long = [n for n in sorted(rows) if n >= 40]
+    order = [measured_order(long, [rows[n][j][0] for n in long]) for j in (1, 2)]
+    assert f'fitted order {order[0]:.2f} against {order[1]:.2f}' in text
+    assert f'NFE {long[0]}–{long[-1]}' in text
+    assert f'{rows[10][0][1]:.3f}× the exact ones in size, {rows[10][1][1]:.3f}×' in text
+    sweep = json.loads((ROOT / 'results' / 'infotheory_sweep.json').read_text())
+    entropy = {(e['solver'], e['nfe']): e['measured'] for e in sweep['entropy']}
+    var = {(r['solver'], r['nfe']): r['var'] for r in sweep['runs'] if r['group'] == 'solvers' and r['delta'] == 0.1}
+    solvers, nfes = sorted({s for s, _ in entropy}), sweep['protocol']['nfes']
+    lowest = [n for n in nfes if min(solvers, key=lambda s: entropy[s, n]) == 'EVODiff']
+    assert all(max(solvers, key=lambda s: var[s, n]) == 'EVODiff' for n in nfes)
+    ratio = [var['EVODiff', n] / var['DDIM', n] for n in nfes]
+    assert f'NFE {lowest[0]}–{lowest[-1]} and the largest final variance at every NFE' in text
+    assert f"{min(ratio):.1f}–{max(ratio):.1f}× DDIM's" in text
