@@ -26,3 +26,31 @@ def test_shown_code_fits_88_columns():
     long = [f'{name} cell {cid}: {len(line)} chars: {line.strip()[:60]}'
             for name, cid, source in cells for line in source.split('\n') if len(line) > WIDTH]
     assert not long, f'{len(long)} lines wider than {WIDTH} columns:\n' + '\n'.join(long[:20])
+
+
+def test_no_hidden_cell_defines_a_name_a_shown_cell_uses():
+    "Readers copy code: what a shown cell uses is imported or defined where they can see it."
+    import ast
+
+    def tree(source):
+        lines = [l for l in source.split('\n') if not l.lstrip().startswith(('%', '!'))]
+        try: return ast.parse('\n'.join(lines))
+        except SyntaxError: return None
+
+    def defined(t):
+        out = set()
+        for node in ast.walk(t):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                out |= {(a.asname or a.name).split('.')[0] for a in node.names}
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)): out.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store): out.add(node.id)
+        return out
+
+    problems = []
+    for nb in sorted((ROOT / 'nbs').glob('*.ipynb')):
+        cells = [''.join(c['source']) for c in json.loads(nb.read_text())['cells'] if c['cell_type'] == 'code']
+        used = {n.id for s in cells if not s.startswith('#| hide') and (t := tree(s))
+                for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        hidden = set().union(*[defined(t) for s in cells if s.startswith('#| hide') and (t := tree(s))])
+        problems += [f'{nb.name}: {name}' for name in sorted((hidden & used) - {'sys', 'nbdev'})]
+    assert not problems, problems
