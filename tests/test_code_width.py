@@ -8,11 +8,12 @@ ROOT = Path(__file__).resolve().parents[1]
 WIDTH = 88
 
 
-def shown_code_cells():
+def shown_code_cells(collapsed: bool = False):
     "(notebook, cell id, code) of every code cell the book shows and every code block in its prose."
     for nb in sorted((ROOT / 'nbs').glob('*.ipynb')):
         for cell in json.loads(nb.read_text())['cells']:
             source = ''.join(cell['source'])
+            if collapsed and 'hide-input' not in cell['metadata'].get('tags', []): continue
             if cell['cell_type'] == 'code' and not source.startswith('#| hide'):
                 yield nb.name, cell['id'], source
             if cell['cell_type'] == 'markdown':
@@ -26,6 +27,13 @@ def test_shown_code_fits_88_columns():
     long = [f'{name} cell {cid}: {len(line)} chars: {line.strip()[:60]}'
             for name, cid, source in cells for line in source.split('\n') if len(line) > WIDTH]
     assert not long, f'{len(long)} lines wider than {WIDTH} columns:\n' + '\n'.join(long[:20])
+
+
+def test_collapsed_solutions_fit_84_columns():
+    "A collapsed cell (an exercise's solution) is drawn in a narrower box: 86 columns fit at 1280 px."
+    long = [f'{name} cell {cid}: {line.strip()[:60]}' for name, cid, source in shown_code_cells(True)
+            for line in source.split('\n') if len(line) > 84]
+    assert not long, long
 
 
 def test_no_hidden_cell_defines_a_name_a_shown_cell_uses():
