@@ -696,6 +696,8 @@ def run_options(args) -> dict:
     amp = args.amp
     if amp is None and args.preset == 'cpu':
         amp = cpu_has_bf16()
+    if args.channels_last is None and args.preset == 'cpu':
+        opts['channels_last'] = not amp      # measured: NHWC helps fp32, slows AMX bf16
     return dict(opts, amp=amp)
 
 
