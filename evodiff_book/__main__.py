@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from .core import (command, default_device, distributed, gather_to_first,
-                               positive_int, shard, writable_dir)
+                               positive_int, batch_block, writable_dir)
 from .data import from_model_range, image_grid, save_png
 from .experiments import GRIDS, SolverSpec, sample_batch, steps_for_nfe
 from .sampling import progress
@@ -175,12 +175,11 @@ def run_sample(args, parser) -> Path:
     denoiser = load_denoiser(args.model, args.checkpoint, args.device)
     # under torchrun: each rank a block of whole batches, run as one process runs them
     rank, world = distributed()
-    mine = shard(-(-args.n // args.batch), rank, world)
-    first, stop = mine.start * args.batch, min(args.n, mine.stop * args.batch)
+    mine = batch_block(args.n, args.batch, rank, world)
     try:
         part = sample_images(
-            denoiser, spec, args.nfe, stop - first, args.seed + first, args.batch,
-            args.device, class_label=args.class_label) if stop > first else None
+            denoiser, spec, args.nfe, len(mine), args.seed + mine.start, args.batch,
+            args.device, class_label=args.class_label) if len(mine) else None
     except (ValueError, TypeError) as e:
         parser.error(f'{spec.name} at NFE {args.nfe} ({steps} steps): {e}')
     parts = gather_to_first(part, rank, world)
@@ -197,26 +196,13 @@ def run_sample(args, parser) -> Path:
     return out
 
 
-def _command_args(name: str, rest: list[str]) -> list[str]:
-    """The arguments for command `name`'s own parser (`fid FILE` is read as `fid score
-    FILE`)."""
-    if (
-        name == 'fid'
-        and rest
-        and not rest[0].startswith('-')
-        and rest[0] not in ('score', 'stats', 'test-vs-train')
-    ):
-        return ['score', *rest]
-    return rest
-
-
 @command('python -m evodiff_book')
 def main(argv=None, prog=None):
     "Entry point of `python -m evodiff_book`."
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         module = importlib.import_module(COMMANDS[argv[0]][0])
-        return module.main(_command_args(argv[0], argv[1:]), f'{prog} {argv[0]}')
+        return module.main(argv[1:], f'{prog} {argv[0]}')
     parser = build_parser(prog)
     return run_sample(parser.parse_args(argv), parser)
 

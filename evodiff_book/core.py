@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['USER_ERRORS', 'default_device', 'coef_dtype', 'reduction_dtype', 'append_dims', 'seed_everything', 'randn_per_sample',
            'in_test', 'test_size', 'repo_root', 'results_folder', 'git_commit', 'machine_description', 'provenance',
-           'InputError', 'writable_dir', 'positive_int', 'command', 'Stopwatch', 'distributed', 'shard',
+           'InputError', 'writable_dir', 'positive_int', 'command', 'Stopwatch', 'distributed', 'shard', 'batch_block',
            'gather_to_first']
 
 # %% ../nbs/00_core.ipynb #c003
@@ -255,6 +255,13 @@ def shard(n: int, rank: int, world: int) -> range:
     "The contiguous block of range(n) that process `rank` of `world` handles."
     per = -(-n // world)
     return range(min(n, rank * per), min(n, (rank + 1) * per))
+
+def batch_block(n: int, batch: int, rank: int, world: int) -> range:
+    """The items of range(n) that process `rank` handles in batches of `batch`: a block
+    of whole batches, each the batch one process would run (so results match it)."""
+    mine = shard(-(-n // batch), rank, world)
+    return range(min(n, mine.start * batch), min(n, mine.stop * batch))
+
 
 def gather_to_first(obj, rank: int, world: int) -> list | None:
     "Every rank's `obj` in rank order on rank 0; None on the other ranks."

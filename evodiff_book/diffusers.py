@@ -12,7 +12,8 @@ import threading
 
 import torch
 
-from .models import _DIFFUSERS_PREDICTIONS, schedule_from_diffusers
+from .models import (_DIFFUSERS_PREDICTIONS, schedule_from_diffusers,
+                                 x0_from_output)
 from .schedules import (check_sigmas, get_sigmas_karras, get_sigmas_logsnr,
                                     get_sigmas_time_uniform)
 from .solvers import get_sampler
@@ -204,23 +205,21 @@ class BookScheduler(SchedulerMixin, ConfigMixin):
             )
         if self._index == 0:
             self._start(sample)
-        request = self._run.answer(self.denoised(model_output, *self._pending))
+        # the noise levels are known in advance: no value is read back from the device
+        sigma = self._eval_sigmas[self._index]
+        request = self._run.answer(self.denoised(model_output, self._pending, sigma))
         self._index += 1
-        if request is None:
-            x, sigma = self._run.result, float(self.sigmas[-1])
-        else:
-            (x, s), sigma = request, float(request[1].reshape(-1)[0])
-            self._pending = (x, s)
+        if request is None: x, sigma = self._run.result, float(self.sigmas[-1])
+        else: (x, _), sigma = request, self._eval_sigmas[self._index]
+        self._pending = x
         prev = (vp_alpha(sigma) * x.double()).to(sample.dtype)
         return SchedulerOutput(prev_sample=prev) if return_dict else (prev,)
 
-    def denoised(self, model_output: torch.Tensor, x: torch.Tensor,
-                 sigma: torch.Tensor):
-        "D(x, sigma) from the network's output at x_vp = alpha x, eq. (predictions)."
-        s = float(sigma.reshape(-1)[0])
-        alpha = torch.tensor(vp_alpha(s), dtype=torch.float64)
-        c_x, c_out = self.prediction(alpha, alpha * s)
-        d = x.double() * (c_x * alpha) + model_output.double() * c_out
+    def denoised(self, model_output: torch.Tensor, x: torch.Tensor, sigma: float):
+        "D(x, sigma) from the network's output at x_vp = alpha x (models chapter)."
+        alpha = torch.tensor(vp_alpha(sigma), dtype=torch.float64)
+        out = model_output.double()
+        d = x0_from_output(self.prediction, x.double(), out, alpha, sigma)
         if self.config.clip_sample:
             d = d.clamp(-self.config.clip_sample_range, self.config.clip_sample_range)
         return d.to(x.dtype)
@@ -228,7 +227,7 @@ class BookScheduler(SchedulerMixin, ConfigMixin):
     def _start(self, sample: torch.Tensor):
         x = (sample.double() / vp_alpha(float(self.sigmas[0]))).to(sample.dtype)
         self._run = SamplerThread(self.sampler, x, self.sigmas, **self._hyper())
-        self._pending = self._run.start()
+        self._pending = self._run.start()[0]
 
     def _hyper(self) -> dict:
         return dict(self.config.solver_options or {})

@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -22,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from .core import (InputError, command, distributed, gather_to_first,
-                               positive_int, provenance, results_folder, shard)
+                               positive_int, provenance, results_folder, batch_block)
 
 # %% ../nbs/33_fid.ipynb #c006
 INCEPTION_FILE = 'default_1.pt'
@@ -312,8 +313,8 @@ def sharded_stats(images, batch_size: int = 200, device=None) -> FeatureStats | 
     whole batches (the features one process computes), rank 0 merges them (None
     elsewhere)."""
     rank, world = distributed()
-    mine = shard(-(-len(images) // batch_size), rank, world)
-    block = images[mine.start * batch_size:mine.stop * batch_size]
+    mine = batch_block(len(images), batch_size, rank, world)
+    block = images[mine.start:mine.stop]
     chunk = batch_size * max(1, 2000 // batch_size)          # chunks of whole batches
     stats = (compute_stats(block, chunk=chunk, batch_size=batch_size, device=device,
                            progress=False) if len(block) else FeatureStats())
@@ -555,6 +556,9 @@ def main(argv=None, prog=None):
         q.add_argument('--data-root')
         q.add_argument('--device')
         q.add_argument('--batch-size', type=positive_int, default=200)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in SUBCOMMANDS and not argv[0].startswith('-'):
+        argv = ['score', *argv]                  # `fid FILE.npz`, the earlier form
     a = p.parse_args(argv)
     if a.command == 'score':
         images = load_samples(a.samples)
