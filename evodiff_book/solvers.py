@@ -9,12 +9,14 @@ __all__ = ['CHAPTER_ORDER', 'SAMPLERS', 'Samplers', 'solver_info', 'get_sampler'
 from collections.abc import Callable, Iterator, Mapping
 
 # importing the solver chapters' modules registers their solvers
-from . import dpmsolver, evodiff, heun, ipndm, unipc  # noqa: F401
+from . import (dpmsolver, dpmsolver_v3, evodiff, heun, ipndm,  # noqa: F401
+                          unipc)
 from .sampling import REGISTRY, SolverInfo
 
 # %% ../nbs/16_solvers.ipynb #c006
 # the book's solver chapters
-CHAPTER_ORDER = ('sampling', 'heun', 'dpmsolver', 'unipc', 'ipndm', 'evodiff')
+CHAPTER_ORDER = ('sampling', 'heun', 'dpmsolver', 'unipc', 'ipndm', 'dpmsolver_v3',
+                 'evodiff')
 
 
 def _chapter(info: SolverInfo) -> int:
