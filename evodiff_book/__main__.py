@@ -22,8 +22,8 @@ from .dpmsolver_v3 import load_ems
 from .experiments import GRIDS, SolverSpec, sample_batch, steps_for_nfe
 from .sampling import progress
 from .solvers import SAMPLERS
-from .trained import checkpoint_id
-from .unet import CheckpointError, default_checkpoint, load_pretrained
+from .unet import (CheckpointError, checkpoint_id, default_checkpoint,
+                               load_pretrained)
 
 # %% ../nbs/45_cli.ipynb #c008
 MODELS = ('unet', 'cifar10-gaussian', 'cifar10-empirical')

@@ -81,6 +81,12 @@ class EMS:
         info = dict(kind=f'constant {l}, {s}, {b}')
         return cls(lams, rows(l), rows(s), rows(b), info)
 
+    def __repr__(self) -> str:
+        lo, hi = self.sigma_range
+        what = ', '.join(str(self.info[k]) for k in ('kind', 'key') if k in self.info)
+        return (f'EMS({what or "unnamed"}; {len(self.lams)} knots, sigma {lo:.3g} to '
+                f'{hi:.3g}, sample shape {tuple(self.l.shape[1:])})')
+
     @property
     def sigma_range(self) -> tuple[float, float]:
         "(sigma_min, sigma_max) the knots cover."

@@ -50,6 +50,14 @@ class SolverSpec:
             + (' +d2z' if self.denoise_to_zero else '')
         )
 
+    @property
+    def plain_hyper(self) -> dict:
+        """The hyperparameters as a JSON record keeps them: numbers, strings, booleans
+        and None as they are, anything else (DPM-Solver-v3's EMS) as its repr."""
+        plain = (int, float, str, bool, type(None))
+        return {k: v if isinstance(v, plain) else repr(v)
+                for k, v in self.hyper.items()}
+
 
 GRIDS = ('logsnr', 'edm', 'time_uniform', 'time_quadratic')
 
@@ -116,7 +124,7 @@ def run_one(denoiser, noise: torch.Tensor, spec: SolverSpec, nfe: int, sigma_min
         raise RuntimeError(
             f'{spec.name}: asked for NFE {nfe}, the run used {counter.nfe}')
     return x, dict(
-        label=spec.name, solver=spec.solver, grid=spec.grid, hyper=dict(spec.hyper),
+        label=spec.name, solver=spec.solver, grid=spec.grid, hyper=spec.plain_hyper,
         denoise_to_zero=spec.denoise_to_zero, nfe=nfe, steps=n_steps,
         seconds=watch.seconds)
 

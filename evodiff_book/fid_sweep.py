@@ -214,7 +214,7 @@ def fid_sweep(
         )
         record = dict(
             key=cell_key(spec, nfe), label=spec.name, solver=spec.solver,
-            grid=spec.grid, hyper=dict(spec.hyper),
+            grid=spec.grid, hyper=spec.plain_hyper,
             denoise_to_zero=spec.denoise_to_zero, nfe=nfe,
             steps=steps_for_nfe(spec, nfe), floor=(spec, nfe) == (floor, floor_nfe),
             samples=n_samples, seeds=protocol['seeds'],

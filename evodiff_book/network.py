@@ -93,8 +93,7 @@ def measure_grids(checkpoint, results_dir=None, nfe: int = GRID_NFE,
     """Sample the two 10x10 grids from `checkpoint`, write them as PNGs and
     `network_grids.json` (with provenance)."""
     from evodiff_book.data import image_grid, save_png
-    from evodiff_book.trained import checkpoint_id
-    from evodiff_book.unet import load_model_card, load_pretrained
+    from evodiff_book.unet import checkpoint_id, load_model_card, load_pretrained
 
     out, t0 = results_folder(results_dir), time.perf_counter()
     net, card = load_pretrained(checkpoint, device=device), load_model_card(checkpoint)

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['CARD_NAME', 'CARD_FORMAT', 'UNetConfig', 'group_norm', 'positional_embedding', 'ResBlock', 'Attention', 'Downsample',
            'Upsample', 'one_hot_labels', 'drop_labels', 'edm_precond_coefs', 'UNet', 'param_count', 'CheckpointError',
-           'load_torch_file', 'save_pretrained', 'load_model_card', 'update_model_card', 'load_pretrained',
-           'default_checkpoint']
+           'load_torch_file', 'save_pretrained', 'load_model_card', 'checkpoint_id', 'update_model_card',
+           'load_pretrained', 'default_checkpoint']
 
 # %% ../nbs/31_unet.ipynb #c003
 import hashlib
@@ -402,6 +402,13 @@ def load_model_card(folder) -> dict:
             'with config and files)'
         )
     return card
+
+
+def checkpoint_id(folder) -> str:
+    """A short id of a checkpoint folder's weights: a hash of the SHA-256 sums listed in
+    its model card."""
+    files = load_model_card(folder)['files']
+    return hashlib.sha256(''.join(f['sha256'] for f in files).encode()).hexdigest()[:16]
 
 
 def update_model_card(folder, **fields) -> dict:
