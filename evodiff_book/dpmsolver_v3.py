@@ -411,6 +411,7 @@ def ems_from_sums(lams, sums: MomentSums, **info) -> EMS:
                             var, m['xx'] - m['x']**2, **info)
 
 
+@torch.no_grad()  # forward-mode products only: no graph for the network's weights
 def estimate_ems(denoiser: Callable, data: Callable[[int], torch.Tensor], lams,
                  samples: int, batch: int = 64, seed: int = 0,
                  extra_args: dict | None = None, disable: bool | None = None) -> EMS:
