@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['sweep_cells', 'cell_key', 'measure_cell', 'reference_samples', 'fid_sweep', 'feature_file', 'paired_differences',
-           'build_parser', 'select_specs', 'main']
+           'build_parser', 'select_specs', 'v3_spec', 'main']
 
 # %% ../nbs/42_fid_sweep.ipynb #c003
 import argparse
@@ -402,6 +402,10 @@ def build_parser(
     p.add_argument(
         '--pairs', default=None, metavar='BASELINE',
         help='paired FID differences against this label')
+    p.add_argument(
+        '--ems', default=None, metavar='FILE',
+        help="add a 'DPM-Solver-v3 (EMS)' row with these statistics (made for the "
+        'checkpoint: `python -m evodiff_book network ems`)')
     return p
 
 
@@ -419,6 +423,15 @@ def select_specs(which: str) -> list[SolverSpec]:
     return [by_label[w] for w in wanted]
 
 # %% ../nbs/42_fid_sweep.ipynb #c026
+def v3_spec(ems_file, checkpoint) -> SolverSpec:
+    "The sweep row of DPM-Solver-v3 with the statistics in `ems_file` of `checkpoint`."
+    from evodiff_book.dpmsolver_v3 import load_ems
+    from evodiff_book.unet import checkpoint_id
+
+    ems = load_ems(ems_file, key=checkpoint_id(checkpoint))
+    return SolverSpec('dpmsolver_v3', hyper=dict(ems=ems), label='DPM-Solver-v3 (EMS)')
+
+
 @command('python -m evodiff_book.fid_sweep')
 def main(argv=None, prog=None) -> dict:
     "Entry point of `python -m evodiff_book sweep`."
@@ -429,7 +442,9 @@ def main(argv=None, prog=None) -> dict:
 
     try:
         specs = select_specs(a.specs)
-    except ValueError as e:
+        if a.ems:
+            specs = specs + [v3_spec(a.ems, a.checkpoint)]
+    except (OSError, ValueError) as e:
         p.error(str(e))
     ref = Path(a.ref) if a.ref else default_reference()
     if not ref.exists():
