@@ -24,7 +24,7 @@ from .sampling import (begin_multistep, finish, grid_steps, progress,
                                    register)
 
 # %% ../nbs/14a_dpmsolver_v3.ipynb #c012
-EMS_FORMAT = 1  # layout version of the files `EMS.save` writes
+EMS_FORMAT = 1  # layout version of the files `save_ems` writes
 
 
 def _cell(knots: torch.Tensor, lam: torch.Tensor) -> torch.Tensor:
@@ -312,7 +312,8 @@ def sample_dpmsolver_v3(denoiser: Callable, x: torch.Tensor, sigmas, *,
     use_corrector = n <= 6 if use_corrector is None else use_corrector
     co, points, x_prev = _RunCoefficients(ems, x), [], None
     for i, sigma, sigma_next in grid_steps(sigmas, disable):
-        lam, l = -math.log(sigma), co.l(-math.log(sigma))
+        lam = -math.log(sigma)
+        l = co.l(lam)
         denoised = call(x, sigma)
         f = (1 - l) * x - denoised  # eq. (v3-f)
         k = orders[i - 1] if i > 0 else 0

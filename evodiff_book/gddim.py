@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .core import randn_per_sample
+
 # %% ../nbs/21_gddim.ipynb #c009
 def _times(t) -> torch.Tensor:
     return torch.as_tensor(t, dtype=torch.float64).reshape(-1)
@@ -157,7 +159,6 @@ def score(sde, u: torch.Tensor, t: float, x0: torch.Tensor) -> torch.Tensor:
 
 def prior_sample(sde, seeds, shape, dtype=torch.float64) -> torch.Tensor:
     """u_T ~ N(0, Sigma_T) per data dimension, (B, k, *shape), from per-sample seeds."""
-    from evodiff_book.core import randn_per_sample
     k = len(sde.data_row)
     z = randn_per_sample(seeds, (k, *shape), dtype=torch.float64)
     return apply(torch.linalg.cholesky(sde.sigma(sde.T)[0]), z).to(dtype)

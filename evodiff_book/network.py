@@ -11,6 +11,7 @@ __all__ = ['TARGET_IMAGES', 'GRID_SPEC', 'GRID_NFE', 'FLOOR_CHECK', 'FLOOR_FINAL
 # %% ../nbs/34_network.ipynb #c003
 import argparse
 import json
+import math
 import time
 from pathlib import Path
 
@@ -256,12 +257,12 @@ def measure_ems(checkpoint, knots: int = EMS_KNOTS, samples: int = EMS_SAMPLES,
                 data_root=None, batch: int = 32, disable: bool | None = None) -> Path:
     """Estimate the unconditional network's DPM-Solver-v3 statistics from `samples`
     training images (or `images`, uint8 NHWC) and save them keyed by the weights."""
-    import math
     from evodiff_book.data import load_cifar10, to_model_range
     from evodiff_book.dpmsolver_v3 import estimate_ems, save_ems
     from evodiff_book.unet import checkpoint_id, load_pretrained
 
     net = load_pretrained(checkpoint, device=device)
+    net_device = next(net.parameters()).device
     images = load_cifar10('train', data_root)[0] if images is None else images
     order = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
     picked, used = order[:samples].numpy(), [0]
@@ -270,7 +271,7 @@ def measure_ems(checkpoint, knots: int = EMS_KNOTS, samples: int = EMS_SAMPLES,
         used[0] += n
         return to_model_range(images[picked[used[0] - n:used[0]]], device=net_device)
 
-    net_device = next(net.parameters()).device
+    # knots uniform in lambda over the book's sampling range, sigma from 80 to 0.002
     lams = torch.linspace(-math.log(80.0), -math.log(0.002), knots, dtype=torch.float64)
     ems = estimate_ems(net, data, lams, min(samples, len(images)), batch=batch,
                        disable=disable)
