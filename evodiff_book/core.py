@@ -6,7 +6,7 @@
 __all__ = ['USER_ERRORS', 'default_device', 'coef_dtype', 'reduction_dtype', 'append_dims', 'seed_everything', 'randn_per_sample',
            'in_test', 'test_size', 'repo_root', 'results_folder', 'git_commit', 'machine_description', 'provenance',
            'InputError', 'writable_dir', 'positive_int', 'command', 'Stopwatch', 'distributed', 'shard', 'batch_block',
-           'gather_to_first']
+           'LostProcessError', 'gather_to_first', 'broadcast_from_first']
 
 # %% ../nbs/00_core.ipynb #c003
 import argparse
@@ -247,7 +247,9 @@ def distributed() -> tuple[int, int]:
     if not dist.is_initialized():
         gpu = torch.cuda.is_available()
         if gpu: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))
-        dist.init_process_group('nccl' if gpu else 'gloo')
+        minutes = float(os.environ.get('EVODIFF_DIST_TIMEOUT_MIN', '30'))
+        dist.init_process_group('nccl' if gpu else 'gloo',
+                                timeout=datetime.timedelta(minutes=minutes))
         atexit.register(dist.destroy_process_group)
     return dist.get_rank(), dist.get_world_size()
 
@@ -263,10 +265,37 @@ def batch_block(n: int, batch: int, rank: int, world: int) -> range:
     return range(min(n, mine.start * batch), min(n, mine.stop * batch))
 
 
+class LostProcessError(ConnectionError):
+    "Another process of a torchrun group stopped or cannot be reached."
+
+
+def _collective(call, rank: int, what: str):
+    "Run one collective; a failed peer becomes a one-line `LostProcessError`."
+    try:
+        return call()
+    except RuntimeError as e:                   # gloo and NCCL raise RuntimeErrors
+        first = (str(e).strip() or type(e).__name__).splitlines()[0][:200]
+        raise LostProcessError(
+            f'rank {rank}: {what} failed, another process stopped or cannot be reached '
+            f'({first}); what was saved is kept, run the same command to resume') from e
+
+
 def gather_to_first(obj, rank: int, world: int) -> list | None:
     "Every rank's `obj` in rank order on rank 0; None on the other ranks."
     if world == 1: return [obj]
     import torch.distributed as dist
     parts = [None] * world if rank == 0 else None
-    dist.gather_object(obj, parts, dst=0)
+    _collective(lambda: dist.gather_object(obj, parts, dst=0), rank, 'gathering')
     return parts
+
+
+def broadcast_from_first(obj, rank: int, world: int):
+    "Rank 0's `obj` on every rank (an exception object is raised on every rank)."
+    if world > 1:
+        import torch.distributed as dist
+        box = [obj if rank == 0 else None]
+        send = lambda: dist.broadcast_object_list(box, src=0)
+        _collective(send, rank, 'broadcasting')
+        obj = box[0]
+    if isinstance(obj, BaseException): raise obj
+    return obj

@@ -22,8 +22,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import (InputError, command, distributed, gather_to_first,
-                               positive_int, provenance, results_folder, batch_block)
+from .core import (InputError, batch_block, broadcast_from_first, command,
+                               distributed, gather_to_first, positive_int, provenance,
+                               results_folder)
 
 # %% ../nbs/33_fid.ipynb #c006
 INCEPTION_FILE = 'default_1.pt'
@@ -436,7 +437,8 @@ def reference_stats(split: str = 'train', out=None, data_root=None, device=None,
                     batch_size: int = 200, chunk: int = 2000,
                     limit: int | None = None) -> dict:
     """Compute and save the Inception statistics of a CIFAR-10 split (resumable through
-    `out` + '.state.npz')."""
+    `out` + '.state.npz'); under torchrun each rank takes a block of whole chunks (its
+    own state file) and rank 0 merges and saves."""
     from evodiff_book.data import load_cifar10
 
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
@@ -444,13 +446,22 @@ def reference_stats(split: str = 'train', out=None, data_root=None, device=None,
     out.parent.mkdir(parents=True, exist_ok=True)
     images, _ = load_cifar10(split, root=data_root)
     images = images[:limit] if limit else images
-    state, t0 = Path(str(out) + '.state.npz'), time.perf_counter()
-    stats = compute_stats(
-        images, state, chunk=chunk, batch_size=batch_size, device=device)
-    meta = dict(
-        data=f'CIFAR-10 {split}, {len(images)} images',
-        **provenance(device, seconds=round(time.perf_counter() - t0, 1)))
-    info = save_stats(out, stats, meta)
+    rank, world = distributed()
+    mine = batch_block(len(images), chunk, rank, world)  # chunks one process runs
+    part = '' if world == 1 else f'-{rank}-of-{world}'
+    state, t0 = Path(f'{out}.state{part}.npz'), time.perf_counter()
+    stats = compute_stats(images[mine.start:mine.stop], state, chunk=chunk,
+                          batch_size=batch_size, device=device, progress=rank == 0)
+    parts, info = gather_to_first(stats, rank, world), None
+    if rank == 0:
+        total = FeatureStats()
+        for p in parts: total.merge(p)
+        meta = dict(
+            data=f'CIFAR-10 {split}, {len(images)} images',
+            **provenance(device, seconds=round(time.perf_counter() - t0, 1)),
+            **({'processes': world} if world > 1 else {}))
+        info = save_stats(out, total, meta)
+    info = broadcast_from_first(info, rank, world)           # saved: the states can go
     state.unlink(missing_ok=True)
     return info
 
@@ -470,6 +481,8 @@ def fid_test_vs_train(out=None, ref=None, data_root=None, device=None,
         test_stats or results_folder() / 'cifar10_test_inception_stats.npz')
     if not test_stats.exists():
         reference_stats('test', test_stats, data_root, device, batch_size)
+    if distributed()[0] != 0:
+        return None                                           # rank 0 reports
     t0 = time.perf_counter()
     value = frechet_distance(*load_stats(test_stats), *load_stats(ref))
     with np.load(test_stats) as f:
@@ -547,6 +560,9 @@ def main(argv=None, prog=None):
     s.add_argument(
         '--limit', type=positive_int,
         help='only the first LIMIT images (for trying it out)')
+    s.add_argument(
+        '--chunk', type=positive_int, default=2000,
+        help='images between saved states, a multiple of --batch-size (default: 2000)')
     t = sub.add_parser(
         'test-vs-train', help='FID of the test set against the train statistics')
     t.add_argument('--out')
@@ -567,12 +583,16 @@ def main(argv=None, prog=None):
             print(f'FID {value:.6f} ({len(images)} images from {a.samples})')
         return value
     if a.command == 'stats':
-        r = reference_stats(
-            a.split, a.out, a.data_root, a.device, a.batch_size, limit=a.limit)
+        if a.chunk % a.batch_size:
+            p.error(f'--chunk {a.chunk} is not a multiple of '
+                    f'--batch-size {a.batch_size}')
+        r = reference_stats(a.split, a.out, a.data_root, a.device, a.batch_size,
+                            chunk=a.chunk, limit=a.limit)
     else:
         r = fid_test_vs_train(
             a.out, a.ref, a.data_root, a.device, a.batch_size, a.test_stats)
-    print(json.dumps(r, indent=1))
+    if r is not None and distributed()[0] == 0:
+        print(json.dumps(r, indent=1))
 
 # %% ../nbs/33_fid.ipynb #c040
 #| eval: false

@@ -61,6 +61,7 @@ def test_bad_files_and_options_are_one_line(tmp_path):
              ('fid', 'score', str(tmp_path / 'file')): 'is not an .npz file',
              ('sample', '--model', 'cifar10-gaussian', '--out', str(tmp_path / 'file' / 'g.png')): 'not a folder',
              ('train', '--out', str(tmp_path / 'file' / 'run')): 'run folder',
+             ('fid', 'stats', '--chunk', '300'): 'not a multiple of --batch-size 200',
              ('sample', '--no-such-option'): 'unrecognized arguments'}
     for argv, words in cases.items():
         res = run('evodiff_book', *argv)
