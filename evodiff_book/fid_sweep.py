@@ -175,6 +175,7 @@ def fid_sweep(
     cache_dir='.cache/fid_sweep',
     fid_inf_sizes: tuple | None = None,
     keep_features: bool = False,
+    seconds_per_image_eval: float | None = None,
     verbose: bool = True,
 ) -> dict | None:
     """FID (and reconstruction error, wall time) of every spec at every NFE it reaches
@@ -231,7 +232,7 @@ def fid_sweep(
         if todo and n_recon
         else None
     )
-    targets, per_image_nfe = {}, None
+    targets, per_image_nfe = {}, seconds_per_image_eval    # a prior estimate, if any
     for spec, nfe in todo:
         late = (
             max_minutes is not None

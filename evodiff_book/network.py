@@ -162,15 +162,16 @@ def measure_floor(checkpoint, results_dir=None, device=None,
                   dtype: torch.dtype = torch.float32) -> list[dict]:
     """The FID floor: DPM-Solver++(3M) at NFE 50 and 100 on 2,000 samples, then NFE 50
     on 10,000 (resumable). With `dtype` bf16 (autocast), the fp32 FID at NFE 50 of the
-    first run is measured too, to compare."""
+    first run is measured next, to compare. `max_minutes` also skips a run whose first
+    cell would not fit, judged from the runs measured so far."""
     from evodiff_book.fid import default_reference
     from evodiff_book.fid_sweep import fid_sweep
     from evodiff_book.unet import load_pretrained
 
-    out, t0, done = results_folder(results_dir), time.perf_counter(), []
+    out, t0, done, rates = results_folder(results_dir), time.perf_counter(), [], {}
     plan = [(name, n, nfes, dtype) for name, n, nfes in runs]
-    if dtype != torch.float32:
-        plan.append((runs[0][0], runs[0][1], runs[0][2][:1], torch.float32))
+    if dtype != torch.float32:            # the comparison right after the check run
+        plan.insert(1, (runs[0][0], runs[0][1], runs[0][2][:1], torch.float32))
     for name, n, nfes, dt in plan:
         net = load_pretrained(checkpoint, device=device)
         if dt != torch.float32:
@@ -186,8 +187,13 @@ def measure_floor(checkpoint, results_dir=None, device=None,
                 ref_stats=ref_stats or default_reference(), batch=batch, device=device,
                 name=floor_name(name, dt), results_dir=out, n_recon=0,
                 features=features, model=model_description(checkpoint, dt),
-                max_minutes=left, cache_dir=None)
+                max_minutes=left, cache_dir=None,
+                seconds_per_image_eval=rates.get(dt) or min(rates.values(),
+                                                            default=None))
         )
+        rates[dt] = max([rates.get(dt, 0.0)] + [
+            (r['sample_seconds'] + r['feature_seconds']) / (r['samples'] * r['nfe'])
+            for r in done[-1]['records']])
     return done
 
 # %% ../nbs/34_network.ipynb #c015
