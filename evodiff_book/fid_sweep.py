@@ -447,6 +447,10 @@ def build_parser(
         '--pairs', default=None, metavar='BASELINE',
         help='paired FID differences against this label')
     p.add_argument(
+        '--dtype', choices=('float32', 'bfloat16'), default='float32',
+        help='network precision (bfloat16: autocast, recorded with the model; '
+        'default: float32)')
+    p.add_argument(
         '--ems', default=None, metavar='FILE',
         help="add a 'DPM-Solver-v3 (EMS)' row with these statistics (made for the "
         'checkpoint: `python -m evodiff_book network ems`)')
@@ -482,6 +486,7 @@ def main(argv=None, prog=None) -> dict:
     p = build_parser(prog)
     a = p.parse_args(argv)
     from evodiff_book.fid import default_reference
+    from evodiff_book.network import DTYPES, Autocast, model_description
     from evodiff_book.unet import load_model_card, load_pretrained
 
     try:
@@ -496,21 +501,20 @@ def main(argv=None, prog=None) -> dict:
             f'no reference statistics at {ref}; run `python -m evodiff_book fid stats` '
             'first'
         )
-    card = load_model_card(a.checkpoint)  # a missing or damaged folder stops here
+    load_model_card(a.checkpoint)  # a missing or damaged folder stops here
     writable_dir(a.results_dir, '--results-dir')
     rank, _ = distributed()            # under torchrun: first, so each GPU is its own
     device = torch.device(a.device or default_device())
-    model = (
-        f"UNet, {card.get('parameters')} parameters, {card.get('steps')} steps, "
-        f"{card.get('images_seen')} images seen, "
-        f"weights sha256 {card['files'][0]['sha256'][:12]}"
-    )
+    dtype = DTYPES[a.dtype]
     denoiser = load_pretrained(a.checkpoint, device=device)
+    if dtype != torch.float32:
+        denoiser = Autocast(denoiser, dtype)
     result = fid_sweep(
         denoiser, specs, a.nfes, a.n_samples, ref_stats=ref, seed=a.seed, batch=a.batch,
         device=device, name=a.name, results_dir=a.results_dir,
         reference_nfe=a.reference_nfe, n_recon=a.n_recon, floor=a.floor,
-        floor_nfe=a.floor_nfe, model=model, max_minutes=a.max_minutes,
+        floor_nfe=a.floor_nfe, model=model_description(a.checkpoint, dtype),
+        max_minutes=a.max_minutes,
         fid_inf_sizes=a.fid_inf_sizes, keep_features=a.keep_features or bool(a.pairs))
     if a.pairs and rank == 0:
         result['pairs'] = paired_differences(result, a.pairs, '.cache/fid_sweep', ref)
