@@ -6,7 +6,7 @@
 __all__ = ['CARD_NAME', 'CARD_FORMAT', 'UNetConfig', 'group_norm', 'positional_embedding', 'ResBlock', 'Attention', 'Downsample',
            'Upsample', 'one_hot_labels', 'drop_labels', 'edm_precond_coefs', 'UNet', 'param_count', 'CheckpointError',
            'load_torch_file', 'save_pretrained', 'load_model_card', 'checkpoint_id', 'update_model_card',
-           'load_pretrained', 'default_checkpoint']
+           'load_weights', 'load_pretrained', 'default_checkpoint']
 
 # %% ../nbs/31_unet.ipynb #c003
 import hashlib
@@ -470,12 +470,12 @@ def _fits(net: UNet, state: dict, folder: Path) -> None:
         )
 
 
-def load_pretrained(folder, device=None, dtype: torch.dtype = torch.float32) -> UNet:
-    """Rebuild a `UNet` from a folder written by `save_pretrained` (checks each file's
-    size and SHA-256); eval mode."""
+def load_weights(folder, build) -> nn.Module:
+    """The module `build(config)` makes from the card of a folder written by
+    `save_pretrained`, with its weights (each file's size and SHA-256 checked)."""
     folder, card = Path(folder), load_model_card(folder)
     try:
-        net = UNet(UNetConfig(**card['config']))
+        net = build(card['config'])
     except (TypeError, ValueError) as e:
         raise CheckpointError(f'{folder / CARD_NAME}: bad config: {e}') from None
     state = {}
@@ -483,6 +483,13 @@ def load_pretrained(folder, device=None, dtype: torch.dtype = torch.float32) -> 
         state.update(load_torch_file(_checked_file(folder, entry), 'weights file'))
     _fits(net, state, folder)
     net.load_state_dict(state)
+    return net
+
+
+def load_pretrained(folder, device=None, dtype: torch.dtype = torch.float32) -> UNet:
+    """Rebuild a `UNet` from a folder written by `save_pretrained` (checks each file's
+    size and SHA-256); eval mode."""
+    net = load_weights(folder, lambda config: UNet(UNetConfig(**config)))
     return net.to(device=device or 'cpu', dtype=dtype).eval()
 
 
