@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['USER_ERRORS', 'default_device', 'coef_dtype', 'reduction_dtype', 'append_dims', 'seed_everything', 'randn_per_sample',
            'in_test', 'test_size', 'repo_root', 'results_folder', 'git_commit', 'machine_description', 'provenance',
-           'InputError', 'writable_dir', 'positive_int', 'command', 'Stopwatch', 'distributed', 'shard', 'batch_block',
-           'LostProcessError', 'gather_to_first', 'broadcast_from_first']
+           'InputError', 'writable_dir', 'positive_int', 'command', 'Stopwatch', 'tqdm_module', 'distributed', 'shard',
+           'batch_block', 'LostProcessError', 'gather_to_first', 'broadcast_from_first']
 
 # %% ../nbs/00_core.ipynb #c003
 import argparse
@@ -238,6 +238,19 @@ class Stopwatch:
     def __exit__(self, *exc):
         self._sync()
         self.seconds = time.perf_counter() - self._start
+
+# %% ../nbs/00_core.ipynb #cprog1
+def tqdm_module():
+    """`tqdm.auto` where its notebook widgets work (with ipywidgets), else the plain
+    `tqdm.std`; None without tqdm."""
+    import importlib.util
+
+    if importlib.util.find_spec('tqdm') is None: return None
+    if importlib.util.find_spec('ipywidgets') is not None:
+        import tqdm.auto as module
+    else:
+        import tqdm.std as module
+    return module
 
 # %% ../nbs/00_core.ipynb #cdist2
 def distributed() -> tuple[int, int]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from .core import reduction_dtype
+from .core import reduction_dtype, tqdm_module
 from .schedules import check_sigmas
 
 # %% ../nbs/10_sampling.ipynb #c007
@@ -108,13 +108,10 @@ def finish(x: torch.Tensor, model: ModelCaller, sigmas: torch.Tensor,
 def progress(n: int, disable: bool | None = None, desc: str | None = None):
     """`range(n)`, wrapped in a tqdm progress bar when tqdm is installed and `disable`
     is not True."""
-    if disable:
+    bars = None if disable else tqdm_module()
+    if bars is None:
         return range(n)
-    try:
-        from tqdm.auto import trange
-    except ImportError:
-        return range(n)
-    return trange(n, disable=disable, desc=desc, leave=False)
+    return bars.trange(n, disable=disable, desc=desc, leave=False)
 
 # %% ../nbs/10_sampling.ipynb #c014b
 def begin(solver: str, denoiser: Callable, x: torch.Tensor, sigmas,

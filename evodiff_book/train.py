@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from .core import (InputError, command, git_commit, machine_description,
-                               positive_int, results_folder, writable_dir)
+                               positive_int, results_folder, tqdm_module, writable_dir)
 from .unet import (UNet, UNetConfig, drop_labels, load_pretrained,
                                load_torch_file, one_hot_labels, param_count,
                                save_pretrained)
@@ -309,11 +309,10 @@ def _progress(total, initial, enabled):
     "A tqdm bar, or a minimal stand-in that prints a line at each update."
     if not enabled:
         return None
-    try:
-        from tqdm.auto import tqdm
-
-        return tqdm(total=total, initial=initial, unit='step', dynamic_ncols=True)
-    except ImportError:
+    bars = tqdm_module()
+    if bars is not None:
+        return bars.tqdm(total=total, initial=initial, unit='step', dynamic_ncols=True)
+    else:
 
         class Plain:
             def __init__(self):

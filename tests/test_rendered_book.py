@@ -1,4 +1,6 @@
-"""What a reader sees: a built page opened in headless Chromium has typeset math and no raw `#|` or `$$` text."""
+"""What a reader sees: a built page opened in headless Chromium has typeset math and no raw `#|` or `$$` text, no code
+block scrolls sideways, every list and formula of the Markdown renders as written, and no output shows a warning or a
+folder of the machine that built it."""
 import html
 import json
 import os
@@ -70,3 +72,90 @@ def test_no_code_block_scrolls_sideways():
         blocks = json.loads(html.unescape(found.group(1)))
         if blocks: wide[page.name] = blocks
     assert not wide, f'code blocks that scroll sideways: {wide}'
+
+
+def _markdown_parser():
+    markdown_it = pytest.importorskip('markdown_it')
+    dollarmath = pytest.importorskip('mdit_py_plugins.dollarmath')
+    return markdown_it.MarkdownIt('commonmark').enable('table').use(
+        dollarmath.dollarmath_plugin, allow_labels=True, allow_space=True, allow_digits=True, double_inline=True)
+
+
+def _prose_problems(source: str, md) -> list:
+    "Lines a list was meant to start but a paragraph swallowed, and TeX outside math, in one Markdown cell."
+    found, tokens = [], md.parse(source)
+    for before, token in zip(tokens, tokens[1:]):
+        if token.type != 'inline' or before.type != 'paragraph_open': continue
+        text = ''.join(child.content if child.type == 'text' else '\n' for child in token.children or []
+                       if child.type in ('text', 'softbreak'))
+        glued = re.search(r'(?m)^\s*([-*+]|[1-9]\.)\s+\S.{0,40}', text)
+        tex = re.search(r'\\[A-Za-z]+.{0,30}', text)
+        found += [f'list item glued into a paragraph: {glued.group(0)!r}'] if glued else []
+        found += [f'TeX outside math: {tex.group(0)!r}'] if tex else []
+    return found
+
+
+def test_lists_and_math_render_as_written():
+    "Every Markdown cell parses as the book renders it: no list swallowed by a paragraph, no TeX outside $...$."
+    md, problems = _markdown_parser(), []
+    for nb in sorted((ROOT / 'nbs').glob('*.ipynb')):
+        for cell in json.loads(nb.read_text())['cells']:
+            if cell['cell_type'] == 'markdown':
+                problems += [f'{nb.stem} {cell.get("id")}: {p}' for p in _prose_problems(''.join(cell['source']), md)]
+    assert not problems, '\n'.join(problems)
+
+
+def test_the_prose_check_sees_the_two_faults():
+    md = _markdown_parser()
+    glued = 'Two things:\n\n1. first\n\n$$x$$\n\n2. second\n3. third\n\nText and\n5. not a list'
+    assert any('glued' in p for p in _prose_problems(glued, md))
+    assert any('TeX' in p for p in _prose_problems('A ratio \\frac{a}{b} outside math.', md))
+    assert not _prose_problems('Fine: $\\frac{a}{b}$ and\n\n- a list\n- of two', md)
+
+
+def test_outputs_show_no_warnings_or_machine_paths():
+    "What the executed chapters print names no folder of the build machine and carries no warning."
+    executed = Path(os.environ.get('EVODIFF_EXECUTED', ROOT / '_build' / 'jupyter_execute' / 'nbs'))
+    if not executed.exists(): _skip_or_fail('the book is not built: run `make book` first')
+    machine = re.compile(r'Warning\b|site-packages|/tmp/|/root/|/home/|' + re.escape(str(ROOT)))
+    found = []
+    for nb in sorted(executed.glob('*.ipynb')):
+        for cell in json.loads(nb.read_text())['cells']:
+            for out in cell.get('outputs', []):
+                text = ''.join(out.get('text', '')) + ''.join(out.get('data', {}).get('text/plain', ''))
+                hit = machine.search(text)
+                if hit or out.get('name') == 'stderr':
+                    found.append(f'{nb.stem} {cell.get("id")}: {text[max(0, (hit.start() if hit else 0) - 40):][:120]!r}')
+    assert not found, '\n'.join(found)
+
+
+def _names(source: str) -> tuple[set, set]:
+    "(names a code cell defines, names it reads); shell and magic lines are skipped."
+    import ast
+    code = '\n'.join(re.sub(r'^(\s*)[%!].*', r'\1pass', line) for line in source.split('\n'))
+    tree, defined = ast.parse(code), set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)): defined.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store): defined.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined |= {(a.asname or a.name).split('.')[0] for a in node.names}
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return defined, read
+
+
+def test_no_hidden_cell_defines_a_name_the_reader_needs():
+    "A reader who copies the visible cells gets every name they use: hidden (`#| hide`) cells define none of them."
+    found = []
+    for nb in sorted((ROOT / 'nbs').glob('*.ipynb')):
+        hidden, visible = {}, set()
+        for cell in json.loads(nb.read_text())['cells']:
+            if cell['cell_type'] != 'code': continue
+            source = ''.join(cell['source'])
+            defined, read = _names(source)
+            if source.lstrip().startswith('#| hide') and '#| export' not in source:
+                hidden.update({name: cell.get('id') for name in defined - visible})
+                continue
+            found += [f'{nb.stem} {cell.get("id")} uses {name!r} from hidden cell {hidden[name]}'
+                      for name in sorted((read & hidden.keys()) - visible - defined)]
+            visible |= defined
+    assert not found, '\n'.join(found)
