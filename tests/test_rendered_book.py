@@ -88,6 +88,8 @@ def _prose_problems(source: str, md) -> list:
         if token.type != 'inline' or before.type != 'paragraph_open': continue
         text = ''.join(child.content if child.type == 'text' else '\n' for child in token.children or []
                        if child.type in ('text', 'softbreak'))
+        display = [c.content[:40] for c in token.children or [] if c.type == 'math_inline_double']
+        found += [f'display math inside a paragraph (blank lines around $$): {display[0]!r}'] if display else []
         glued = re.search(r'(?m)^\s*([-*+]|[1-9]\.)\s+\S.{0,40}', text)
         tex = re.search(r'\\[A-Za-z]+.{0,30}', text)
         found += [f'list item glued into a paragraph: {glued.group(0)!r}'] if glued else []
@@ -110,6 +112,7 @@ def test_the_prose_check_sees_the_two_faults():
     glued = 'Two things:\n\n1. first\n\n$$x$$\n\n2. second\n3. third\n\nText and\n5. not a list'
     assert any('glued' in p for p in _prose_problems(glued, md))
     assert any('TeX' in p for p in _prose_problems('A ratio \\frac{a}{b} outside math.', md))
+    assert any('display' in p for p in _prose_problems('so\n$$\nx = 1\n$$ (eq-x)\nand', md))
     assert not _prose_problems('Fine: $\\frac{a}{b}$ and\n\n- a list\n- of two', md)
 
 
