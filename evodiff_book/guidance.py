@@ -482,3 +482,8 @@ def main(argv=None, prog=None) -> dict:
         )
     )
     return card
+
+# %% ../nbs/46_guidance.ipynb #c031
+#| eval: false
+if __name__ == '__main__':
+    main()

@@ -66,3 +66,11 @@ def test_bad_files_and_options_are_one_line(tmp_path):
     for argv, words in cases.items():
         res = run('evodiff_book', *argv)
         assert res.returncode == 2 and words in res.stderr and 'Traceback' not in res.stderr, (argv, res.stderr)
+
+
+def test_chapter_modules_with_a_command_line_run_as_scripts():
+    "`python -m evodiff_book.<module>` reaches the module's own main (its `if __name__` block is exported)."
+    for module, words in (('evodiff_book.guidance', '--kind'), ('evodiff_book.fid_sweep', '--checkpoint')):
+        args = (module, 'train', '--help') if module.endswith('guidance') else (module, '--help')
+        res = run(*args)
+        assert res.returncode == 0 and words in res.stdout, (module, res.stdout[-500:], res.stderr[-500:])
