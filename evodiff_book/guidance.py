@@ -35,17 +35,7 @@ class MixtureClassifier(nn.Module):
         self.mixture = mixture
 
     def forward(self, x: torch.Tensor, sigma=None) -> torch.Tensor:
-        m, sigma = self.mixture, _sigma_batch(sigma, x).double()
-        flat = x.reshape(len(x), -1).double()
-        means = m.means.reshape(len(m.means), -1).to(x.device)
-        v = m.stds.to(x.device) ** 2 + sigma[:, None] ** 2
-        dist2 = ((flat[:, None, :] - means[None]) ** 2).sum(-1)
-        logits = (
-            m.weights.to(x.device).log()
-            - 0.5 * flat.shape[1] * v.log()
-            - dist2 / (2 * v)
-        )
-        return torch.log_softmax(logits, dim=1)
+        return self.mixture.log_responsibilities(x, sigma)
 
 
 def mixture_conditional(mixture: GaussianMixture):
@@ -88,6 +78,7 @@ class ClassifierGuidance:
     conditional: bool = False
     record: bool = False
     trace: list = field(default_factory=list)
+    _checked: object = field(default=None, repr=False)   # the labels last validated
 
     def __call__(self, x: torch.Tensor, sigma, class_labels=None, **extra):
         if class_labels is None:
@@ -95,23 +86,21 @@ class ClassifierGuidance:
                 'ClassifierGuidance: pass the requested classes as class_labels='
             )
         labels = torch.as_tensor(class_labels, device=x.device).long().reshape(-1)
-        if labels.shape != (len(x),) or bool((labels < 0).any()):
-            raise ValueError(
-                f'ClassifierGuidance: class_labels must be {len(x)} class '
-                f'indices >= 0, got shape {tuple(labels.shape)}'
-            )
+        if class_labels is not self._checked:   # once per labels: no sync every step
+            if labels.shape != (len(x),) or bool((labels < 0).any()):
+                raise ValueError(
+                    f'ClassifierGuidance: class_labels must be {len(x)} class '
+                    f'indices >= 0, got shape {tuple(labels.shape)}'
+                )
+            self._checked = class_labels
         cond = {'class_labels': labels} if self.conditional else {}
         denoised = self.denoiser(x, sigma, **cond, **extra)
         grad, logits = self.log_prob_gradient(x, sigma, labels)
-        s = self.scale * (
-            entropy_scale(logits)
-            if self.entropy_aware
-            else torch.ones(len(x), device=x.device)
-        )
+        s = self.scale * entropy_scale(logits) if self.entropy_aware else self.scale
         sig = _sigma_batch(sigma, x).to(grad.dtype)
         if self.record:
             self._record(sig, logits, labels, grad, s)
-        step = (s.to(grad.dtype) * sig**2).reshape(-1, *[1] * (x.ndim - 1)) * grad
+        step = (s * sig**2).to(grad.dtype).reshape(-1, *[1] * (x.ndim - 1)) * grad
         return (denoised.to(grad.dtype) + step).to(x.dtype)
 
     def log_prob_gradient(self, x, sigma, labels):
@@ -132,7 +121,7 @@ class ClassifierGuidance:
                 entropy=-(p * p.clamp_min(1e-300).log()).sum(-1).cpu(),
                 p_label=p.gather(1, labels[:, None])[:, 0].cpu(),
                 grad_norm=grad.flatten(1).norm(dim=1).double().cpu(),
-                scale=s.double().cpu(),
+                scale=torch.as_tensor(s).double().cpu().expand(len(sig)),
             )
         )
 

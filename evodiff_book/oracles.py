@@ -290,6 +290,10 @@ class GaussianMixture:
 
     def responsibilities(self, x: torch.Tensor, sigma) -> torch.Tensor:
         "gamma (B, K), eq. (eq-mixture-resp), in float64."
+        return self.log_responsibilities(x, sigma).exp()
+
+    def log_responsibilities(self, x: torch.Tensor, sigma) -> torch.Tensor:
+        "log gamma (B, K) in float64: the exact noisy-component posterior's logarithm."
         sigma = _sigma_batch(sigma, x).double()
         flat, means = (
             x.reshape(len(x), -1).double(),
@@ -302,7 +306,7 @@ class GaussianMixture:
             - 0.5 * flat.shape[1] * v.log()
             - dist2 / (2 * v)
         )
-        return torch.softmax(logits, dim=1)
+        return torch.log_softmax(logits, dim=1)
 
     def __call__(self, x: torch.Tensor, sigma) -> torch.Tensor:
         "The exact denoiser, eq. (eq-mixture-denoiser)."
