@@ -19,9 +19,10 @@ from .core import (command, default_device, distributed, gather_to_first,
                                positive_int, batch_block, writable_dir)
 from .data import from_model_range, image_grid, save_png
 from .dpmsolver_v3 import load_ems
-from .experiments import GRIDS, SolverSpec, sample_batch, steps_for_nfe
+from .experiments import sample_batch
 from .sampling import progress
-from .solvers import SAMPLERS
+from .schedules import GRIDS
+from .solvers import SAMPLERS, SolverSpec, steps_for_nfe
 from .unet import (CheckpointError, checkpoint_id, default_checkpoint,
                                load_pretrained)
 

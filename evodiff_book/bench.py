@@ -14,10 +14,9 @@ import statistics
 import torch
 
 from .core import (Stopwatch, command, default_device, positive_int,
-                               provenance, writable_dir)
-from .experiments import (SolverSpec, grid_sigmas, save_results,
-                                      steps_for_nfe)
-from .solvers import SAMPLERS, get_sampler
+                               provenance, save_results, writable_dir)
+from .schedules import grid_sigmas
+from .solvers import SAMPLERS, SolverSpec, get_sampler, steps_for_nfe
 from .unet import UNet
 
 # %% ../nbs/17_bench.ipynb #c005

@@ -5,14 +5,16 @@
 # %% auto #0
 __all__ = ['USER_ERRORS', 'default_device', 'coef_dtype', 'reduction_dtype', 'append_dims', 'seed_everything', 'randn_per_sample',
            'in_test', 'test_size', 'repo_root', 'results_folder', 'git_commit', 'machine_description', 'provenance',
-           'InputError', 'writable_dir', 'positive_int', 'command', 'Stopwatch', 'tqdm_module', 'distributed', 'shard',
-           'batch_block', 'LostProcessError', 'gather_to_first', 'broadcast_from_first']
+           'save_results', 'load_results', 'resume_results', 'InputError', 'writable_dir', 'positive_int', 'command',
+           'Stopwatch', 'tqdm_module', 'distributed', 'shard', 'batch_block', 'LostProcessError', 'gather_to_first',
+           'broadcast_from_first']
 
 # %% ../nbs/00_core.ipynb #c003
 import argparse
 import atexit
 import datetime
 import functools
+import json
 import os
 import platform
 import random
@@ -157,6 +159,52 @@ def provenance(device: torch.device | str | None = None, **extra) -> dict:
         commit=git_commit(),
         **extra,
     )
+
+# %% ../nbs/00_core.ipynb #c025s0
+def save_results(result: dict, results_dir: str | os.PathLike = 'results') -> Path:
+    """Write `result` to `results_dir/<result['name']>.json` (atomically) and return the
+    path."""
+    path = Path(results_dir) / f"{result['name']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix('.json.tmp')
+    tmp.write_text(json.dumps(result, indent=1) + '\n')
+    tmp.replace(path)
+    return path
+
+
+def load_results(name: str, results_dir: str | os.PathLike | None = None) -> dict:
+    """Load `results/<name>.json`, looking in `results_dir`, ./results and the
+    repository's results/ folder."""
+    places = (
+        [Path(results_dir)]
+        if results_dir
+        else [Path('results'), Path('../results'), repo_root() / 'results']
+    )
+    for place in places:
+        if (place / f'{name}.json').exists():
+            return json.loads((place / f'{name}.json').read_text())
+    raise FileNotFoundError(
+        f'results {name!r} not found; looked for {name}.json in: '
+        + ', '.join(str(p) for p in places)
+    )
+
+
+def resume_results(name: str | None, results_dir, protocol: dict) -> dict:
+    """The results so far of experiment `name` (a fresh result if none), after checking
+    that they were measured with `protocol`."""
+    try:
+        result = load_results(name, results_dir) if name else None
+    except FileNotFoundError:
+        result = None
+    if result is None:
+        return dict(name=name, protocol=protocol, provenance={}, records=[])
+    differ = sorted(k for k in set(protocol) | set(result['protocol'])
+                    if protocol.get(k) != result['protocol'].get(k))
+    if differ:
+        raise ValueError(
+            f'{Path(results_dir) / name}.json was measured with another protocol '
+            f'(differs in: {", ".join(differ)}); use another name or delete the file')
+    return result
 
 # %% ../nbs/00_core.ipynb #c025b
 class InputError(ValueError):

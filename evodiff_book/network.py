@@ -20,7 +20,8 @@ import torch
 
 from .core import (command, positive_int, provenance, results_folder,
                                writable_dir)
-from .experiments import SolverSpec, sample_batch
+from .experiments import sample_batch
+from .solvers import SolverSpec
 
 # %% ../nbs/34_network.ipynb #c005
 TARGET_IMAGES = 3_000_000  # the training issue's budget for the CPU network
@@ -202,7 +203,7 @@ def floor_summary(checkpoint, results_dir=None, runs=(FLOOR_CHECK, FLOOR_FINAL),
     """FIDs of the floor runs in `dtype`, whether their first NFE is converged (within
     `tolerance` of the second), on which weights, and (for bf16) how far its FID at the
     first NFE is from fp32's."""
-    from evodiff_book.experiments import load_results
+    from evodiff_book.core import load_results
 
     def read(name, dt):
         try:

@@ -14,7 +14,8 @@ from pathlib import Path
 import torch
 
 from .core import repo_root
-from .experiments import SolverSpec, plot_vs_nfe
+from .experiments import plot_vs_nfe
+from .solvers import SolverSpec
 from .unet import checkpoint_id  # noqa: F401 (used by the chapter)
 
 # %% ../nbs/43_trained_network.ipynb #c005

@@ -51,7 +51,7 @@ SWEEP = '''
 import os, sys
 import numpy as np, torch
 from evodiff_book.core import command
-from evodiff_book.experiments import SolverSpec
+from evodiff_book.solvers import SolverSpec
 from evodiff_book.fid import FeatureStats
 from evodiff_book.fid_sweep import fid_sweep
 from evodiff_book.unet import UNet
