@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['USER_ERRORS', 'default_device', 'coef_dtype', 'reduction_dtype', 'append_dims', 'seed_everything', 'randn_per_sample',
            'in_test', 'test_size', 'repo_root', 'results_folder', 'git_commit', 'machine_description', 'provenance',
-           'save_results', 'load_results', 'resume_results', 'InputError', 'writable_dir', 'positive_int', 'command',
-           'Stopwatch', 'tqdm_module', 'distributed', 'shard', 'batch_block', 'LostProcessError', 'gather_to_first',
-           'broadcast_from_first']
+           'save_results', 'load_results', 'resume_results', 'rmse', 'ls_scale', 'InputError', 'writable_dir',
+           'positive_int', 'command', 'Stopwatch', 'tqdm_module', 'distributed', 'shard', 'batch_block',
+           'LostProcessError', 'gather_to_first', 'broadcast_from_first']
 
 # %% ../nbs/00_core.ipynb #c003
 import argparse
@@ -205,6 +205,18 @@ def resume_results(name: str | None, results_dir, protocol: dict) -> dict:
             f'{Path(results_dir) / name}.json was measured with another protocol '
             f'(differs in: {", ".join(differ)}); use another name or delete the file')
     return result
+
+# %% ../nbs/00_core.ipynb #c025e1
+def rmse(x: torch.Tensor, reference: torch.Tensor) -> float:
+    "Root-mean-square difference over all elements, in float64."
+    return (x.double() - reference.double()).pow(2).mean().sqrt().item()
+
+
+def ls_scale(x: torch.Tensor, reference: torch.Tensor) -> float:
+    """The least-squares scale <x, ref> / <ref, ref> (1 when x has the reference's
+    contrast), in float64."""
+    x, reference = x.double(), reference.double()
+    return ((x * reference).sum() / (reference * reference).sum()).item()
 
 # %% ../nbs/00_core.ipynb #c025b
 class InputError(ValueError):

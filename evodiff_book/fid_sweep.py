@@ -369,8 +369,8 @@ def main(argv=None, prog=None) -> dict:
     p = build_parser(prog)
     a = p.parse_args(argv)
     from evodiff_book.fid import default_reference
-    from evodiff_book.network import DTYPES, Autocast, model_description
-    from evodiff_book.unet import load_model_card, load_pretrained
+    from evodiff_book.models import DTYPES, Autocast
+    from evodiff_book.unet import load_model_card, load_pretrained, model_description
 
     try:
         specs = select_specs(a.specs)

@@ -6,7 +6,7 @@
 __all__ = ['CARD_NAME', 'CARD_FORMAT', 'UNetConfig', 'group_norm', 'positional_embedding', 'ResBlock', 'Attention', 'Downsample',
            'Upsample', 'one_hot_labels', 'drop_labels', 'edm_precond_coefs', 'UNet', 'param_count', 'CheckpointError',
            'load_torch_file', 'save_pretrained', 'load_model_card', 'checkpoint_id', 'update_model_card',
-           'load_weights', 'load_pretrained', 'default_checkpoint']
+           'load_weights', 'load_pretrained', 'default_checkpoint', 'model_description']
 
 # %% ../nbs/31_unet.ipynb #c003
 import hashlib
@@ -497,3 +497,15 @@ def default_checkpoint() -> Path:
     """The book's committed CIFAR-10 network: the folder `checkpoints/cifar10` of the
     repository."""
     return repo_root() / 'checkpoints' / 'cifar10'
+
+# %% ../nbs/31_unet.ipynb #c037d
+def model_description(checkpoint, dtype: torch.dtype = torch.float32) -> str:
+    """How a measurement names the weights in `checkpoint` (as `python -m evodiff_book
+    sweep` does), and their precision."""
+    card = load_model_card(checkpoint)
+    return (
+        f"UNet, {card.get('parameters')} parameters, {card.get('steps')} steps, "
+        f"{card.get('images_seen')} images seen, "
+        f"weights sha256 {card['files'][0]['sha256'][:12]}"
+        + ('' if dtype == torch.float32 else f', {dtype}')
+    )
