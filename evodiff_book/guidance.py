@@ -225,6 +225,7 @@ class ClassifierTrainConfig:
     lr: float = 2e-3
     weight_decay: float = 1e-4
     warmup_images: int = 50_000
+    total_images: int = 600_000     # cosine decay to zero here, where training ends
     P_mean: float = -1.2
     P_std: float = 1.2
     clean_share: float = 0.1
@@ -292,7 +293,10 @@ def load_classifier(folder, device=None) -> Classifier:
 
 # %% ../nbs/47_guidance.ipynb #c025
 def _learning_rate(nimg: int, cfg: ClassifierTrainConfig) -> float:
-    return cfg.lr * min(1.0, (nimg + 1) / cfg.warmup_images)
+    "Linear warm-up, then a cosine decay that reaches zero at `total_images`."
+    warm = min(1.0, (nimg + 1) / cfg.warmup_images)
+    done = min(1.0, nimg / cfg.total_images)
+    return cfg.lr * warm * 0.5 * (1 + math.cos(math.pi * done))
 
 
 def _resume(folder: Path, net, opt, cfg, fingerprint) -> dict:
@@ -360,12 +364,10 @@ def train_classifier(
     log=print,
 ) -> dict:
     """Train (or resume) a classifier in folder `out` on uint8 `images` (N, 32, 32, 3)
-    until `steps` or `minutes`; returns the model card."""
+    until the recipe's `total_images` (or `steps`, or `minutes`); the model card."""
     from evodiff_book.data import to_model_range
     from evodiff_book.train import batch_indices, data_fingerprint, step_generator
 
-    if minutes is None and steps is None:
-        raise ValueError('train_classifier: give minutes= or steps=')
     images, labels = torch.as_tensor(images), torch.as_tensor(labels).long()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -375,8 +377,10 @@ def train_classifier(
     fingerprint = data_fingerprint(images, labels)
     run, t0 = _resume(out, net, opt, cfg, fingerprint), time.perf_counter()
     start_seconds, card = run['seconds'], None
-    while (steps is None or run['step'] < steps) and (
-        minutes is None or time.perf_counter() - t0 < 60 * minutes
+    while (
+        run['nimg'] < cfg.total_images
+        and (steps is None or run['step'] < steps)
+        and (minutes is None or time.perf_counter() - t0 < 60 * minutes)
     ):
         idx = torch.as_tensor(
             batch_indices(run['step'], cfg.batch_size, len(images), cfg.seed)
