@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TARGET_IMAGES', 'GRID_SPEC', 'GRID_NFE', 'FLOOR_CHECK', 'FLOOR_FINAL', 'EMS_KNOTS', 'EMS_SAMPLES', 'loss_at',
-           'stop_rule', 'sample_grids', 'measure_grids', 'floor_name', 'measure_floor', 'floor_summary', 'ems_file',
-           'measure_ems', 'build_parser', 'main', 'runs_table', 'plot_training']
+           'stop_rule', 'sample_grids', 'measure_grids', 'floor_name', 'measure_floor', 'floor_summary', 'record_floor',
+           'ems_file', 'measure_ems', 'build_parser', 'main', 'runs_table', 'plot_training']
 
 # %% ../nbs/43_network.ipynb #c003
 import argparse
@@ -218,6 +218,27 @@ def floor_summary(checkpoint, results_dir=None, runs=(FLOOR_CHECK, FLOOR_FINAL),
         )
     return summary
 
+# %% ../nbs/43_network.ipynb #c015s
+def record_floor(checkpoint, summary: dict,
+                 runs=(FLOOR_CHECK, FLOOR_FINAL)) -> dict | None:
+    """Write the measured floor into the model card's `fid` field; None (and the card
+    untouched) until the final run on these very weights is done."""
+    from evodiff_book.unet import update_model_card
+
+    final = summary.get('final')
+    if not (final and summary.get('same_weights')):
+        return None
+    (nfe, fid), = final['fid'].items()
+    fields = dict(
+        value=round(fid, 3), samples=final['n'], solver=GRID_SPEC.name, nfe=nfe,
+        dtype=summary['dtype'], converged=summary.get('converged'),
+        relative_change_vs_fp32=summary.get('relative_change_vs_fp32'),
+        reference='Inception pool3 statistics of the 50,000 CIFAR-10 training images',
+        results=floor_name(runs[1][0], getattr(torch, summary['dtype'])),
+        date=final['date'])
+    update_model_card(checkpoint, fid=fields)
+    return fields
+
 # %% ../nbs/43_network.ipynb #c016b
 EMS_KNOTS, EMS_SAMPLES = 31, 256  # the defaults of `network ems`
 
@@ -327,11 +348,10 @@ def main(argv=None, prog=None):
         measure_floor(
             checkpoint, a.results_dir, device=a.device, max_minutes=a.max_minutes,
             dtype=DTYPES[a.dtype])
-        print(
-            json.dumps(
-                floor_summary(checkpoint, a.results_dir, dtype=DTYPES[a.dtype]),
-                indent=1)
-        )
+        summary = floor_summary(checkpoint, a.results_dir, dtype=DTYPES[a.dtype])
+        if record_floor(checkpoint, summary):
+            print(f'the floor is in {checkpoint / "model_card.json"}')
+        print(json.dumps(summary, indent=1))
 
 # %% ../nbs/43_network.ipynb #c021
 def runs_table(card: dict) -> str:
