@@ -162,3 +162,19 @@ def test_no_hidden_cell_defines_a_name_the_reader_needs():
                       for name in sorted((read & hidden.keys()) - visible - defined)]
             visible |= defined
     assert not found, '\n'.join(found)
+
+
+def test_equations_are_numbered_per_chapter():
+    "Every numbered equation of chapter NN shows (NN.k), k = 1, 2, ... in order, and every reference shows its number."
+    if not (HTML / 'index.html').exists(): _skip_or_fail('the book is not built: run `make book` first')
+    checked = 0
+    for page in sorted(HTML.glob('nbs/[0-9]*.html')):
+        text = page.read_text(errors='ignore')
+        chapter = re.match(r'0*(\d+[a-z]?)_', page.name).group(1)
+        numbers = re.findall(r'class="eqno">\(([^)<]*)', text)
+        assert numbers == [f'{chapter}.{k}' for k in range(1, len(numbers) + 1)], (page.name, numbers[:5])
+        shown = dict(re.findall(r'id="equation-([\w-]+)"[^>]*>.*?class="eqno">\(([^)<]*)', text, flags=re.S))
+        for label, ref in re.findall(r'href="#equation-([\w-]+)">\(([^)<]*)\)<', text):
+            assert ref == shown.get(label, ref), (page.name, label, ref, shown.get(label))
+        checked += len(numbers)
+    assert checked > 50, f'only {checked} numbered equations found'
