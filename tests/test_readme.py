@@ -55,3 +55,20 @@ def test_readme_findings_match_the_committed_results():
     ratio = [var['EVODiff', n] / var['DDIM', n] for n in nfes]
     assert f'NFE {lowest[0]}–{lowest[-1]} and the largest final variance at every NFE' in text
     assert f"{min(ratio):.1f}–{max(ratio):.1f}× DDIM's" in text
+
+
+def test_readme_network_finding_matches_the_card_and_the_floor():
+    "The network line of 'What this book found' states the card's size and time, and the floor once it is measured."
+    import torch
+    from evodiff_book.network import floor_summary
+    from evodiff_book.unet import load_model_card
+    text = ' '.join((ROOT / 'README.md').read_text().split())
+    checkpoint = ROOT / 'checkpoints' / 'cifar10'
+    card = load_model_card(checkpoint)
+    assert (f"{card['parameters'] / 1e6:.2f} M parameters trained on {card['images_seen'] / 1e6:.1f} M images on "
+            f"2-core CPUs in {card['wall_time_s'] / 3600:.1f} hours") in text
+    floor = floor_summary(checkpoint, dtype=torch.bfloat16)
+    if floor.get('final') and floor.get('same_weights'):
+        assert f"FID {floor['final']['fid'][50]:.1f}" in text
+    else:
+        assert 'FID floor still to be measured' in text
