@@ -97,6 +97,10 @@ class Metric:
 
     def merge(self, states: list) -> None:
         "On the first process: take over the states of all processes, in rank order."
+        if len(states) > 1:
+            raise NotImplementedError(
+                f'{type(self).__name__} cannot combine what several processes '
+                'measured: define its state and merge to run it under torchrun')
 
     def finish(self) -> dict:
         "The record's fields for the cell."
@@ -113,6 +117,9 @@ class ErrorMetric(Metric):
                  denoiser=None, sigma_min: float = 0.002,
                  functions: dict | None = None, samples: dict | None = None,
                  device=None, dtype=None, extra_args: dict | None = None):
+        if reference is None and n is None:
+            raise ValueError('ErrorMetric: give the reference (or, off the first '
+                             'process, the number n of images it covers)')
         self.reference, self.denoiser, self.sigma_min = reference, denoiser, sigma_min
         self.n = len(reference) if n is None else n
         self.functions, self.samples = functions or {}, samples
