@@ -8,7 +8,9 @@ The notebooks on disk stay exactly as nbdev wants them; each one is rewritten in
 - `#| eval: false` cells, and cells flagged with a test flag (`#| slow`, `#| gpu`) that is not switched on
   in the environment variable EVODIFF_BOOK_FLAGS (space separated), get `skip-execution`;
 - cells that call `nbdev_export(` are removed and never executed;
-- `#| echo: false` hides the input, `#| output: false` the output.
+- `#| echo: false` hides the input, `#| output: false` the output;
+- `#| fig-cap: ...` (Quarto's caption directive) makes the cell's image a figure with that caption, which the
+  chapter_numbers extension numbers per chapter.
 """
 import json
 import os
@@ -26,14 +28,14 @@ def split_directives(source):
         m = _DIRECTIVE.match(lines.pop(0))
         if m and m.group(1).strip():
             name, _, arg = m.group(1).strip().partition(' ')
-            directives.append((name.rstrip(':').lower(), arg.strip().lower()))
+            directives.append((name.rstrip(':').lower(), arg.strip()))
     return directives, '\n'.join(lines)
 
 
 def tags_for(directives, body, flags_on):
     "The myst-nb tags implied by a cell's nbdev `directives` and its remaining `body`."
     names = {n for n, _ in directives}
-    args = dict(directives)
+    args = {name: arg.lower() for name, arg in directives}
     tags = []
     if 'nbdev_export(' in body: return ['remove-cell', 'skip-execution']
     if 'hide' in names or (directives and not body.strip()): tags.append('remove-cell')
@@ -54,6 +56,8 @@ def rewrite_notebook(text, flags_on=()):
         if not directives and 'nbdev_export(' not in body: continue
         meta = cell.setdefault('metadata', {})
         meta['tags'] = list(dict.fromkeys(meta.get('tags', []) + tags_for(directives, body, flags_on)))
+        caption = dict(directives).get('fig-cap', '').strip('"\'')
+        if caption: meta.setdefault('mystnb', {})['figure'] = {'caption': caption}
         cell['source'] = body
     return json.dumps(nb)
 

@@ -15,7 +15,7 @@ def shown_code_cells(collapsed: bool = False):
             source = ''.join(cell['source'])
             if collapsed and 'hide-input' not in cell['metadata'].get('tags', []): continue
             if cell['cell_type'] == 'code' and not source.startswith('#| hide'):
-                yield nb.name, cell['id'], source
+                yield nb.name, cell['id'], re.sub(r'^#\|[^\n]*\n', '', source, flags=re.M)  # directives: not shown
             if cell['cell_type'] == 'markdown':
                 for block in re.findall(r'```[a-z]*\n(.*?)```', source, flags=re.S):
                     yield nb.name, cell['id'], block

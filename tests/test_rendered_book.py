@@ -178,3 +178,15 @@ def test_equations_are_numbered_per_chapter():
             assert ref == shown.get(label, ref), (page.name, label, ref, shown.get(label))
         checked += len(numbers)
     assert checked > 50, f'only {checked} numbered equations found'
+
+
+def test_figures_are_numbered_per_chapter():
+    "Every captioned figure of chapter NN is Fig. NN.k, k = 1, 2, ... in page order."
+    if not (HTML / 'index.html').exists(): _skip_or_fail('the book is not built: run `make book` first')
+    checked = 0
+    for page in sorted(HTML.glob('nbs/[0-9]*.html')):
+        chapter = re.match(r'0*(\d+[a-z]?)_', page.name).group(1)
+        numbers = re.findall(r'class="caption-number">Fig\. ([^ <]+)', page.read_text(errors='ignore'))
+        assert numbers == [f'{chapter}.{k}' for k in range(1, len(numbers) + 1)], (page.name, numbers[:5])
+        checked += len(numbers)
+    assert checked > 20, f'only {checked} numbered figures found'

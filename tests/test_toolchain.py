@@ -41,6 +41,15 @@ def test_directives_become_tags_and_are_stripped():
     assert out[5]['source'] == 'def f(): pass' and out[7]['source'] == 'y = 2'
 
 
+def test_a_caption_makes_a_figure():
+    "Quarto's `#| fig-cap:` becomes myst-nb's figure caption, case and quotes as written; other cells stay plain."
+    nb = _notebook(_code('#| fig-cap: "The Exact paths, $x^2$."\nplot()'), _code('#| echo: FALSE\nplot()'))
+    out = json.loads(nd.rewrite_notebook(json.dumps(nb)))['cells']
+    assert out[0]['metadata']['mystnb'] == {'figure': {'caption': 'The Exact paths, $x^2$.'}}
+    assert out[0]['source'] == 'plot()' and 'mystnb' not in out[1]['metadata']
+    assert out[1]['metadata']['tags'] == ['remove-input']
+
+
 def test_flags_can_be_switched_on():
     nb = _notebook(_code('#| slow\nslow()'), _code('#| gpu\nbig()'))
     out = json.loads(nd.rewrite_notebook(json.dumps(nb), flags_on=('slow',)))['cells']
