@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import (command, positive_int, provenance, results_folder,
-                               writable_dir)
+from .core import (command, positive_int, provenance, repo_root,
+                               results_folder, writable_dir)
 from .experiments import sample_batch
 from .models import DTYPES, Autocast
 from .solvers import SolverSpec
@@ -275,7 +275,10 @@ def measure_ems(checkpoint, knots: int = EMS_KNOTS, samples: int = EMS_SAMPLES,
     lams = torch.linspace(-math.log(80.0), -math.log(0.002), knots, dtype=torch.float64)
     ems = estimate_ems(net, data, lams, min(samples, len(images)), batch=batch,
                        disable=disable)
-    ems.info.update(checkpoint=str(checkpoint), provenance=provenance(net_device))
+    # the checkpoint as the repository names it, never a folder of this machine
+    where, root = Path(checkpoint).resolve(), repo_root().resolve()
+    shown = str(where.relative_to(root)) if where.is_relative_to(root) else where.name
+    ems.info.update(checkpoint=shown, provenance=provenance(net_device))
     return save_ems(ems, ems_file(checkpoint, knots, samples, results_dir),
                     key=checkpoint_id(checkpoint))
 
