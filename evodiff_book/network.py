@@ -234,7 +234,7 @@ def record_floor(checkpoint, summary: dict,
         dtype=summary['dtype'], converged=summary.get('converged'),
         relative_change_vs_fp32=summary.get('relative_change_vs_fp32'),
         reference='Inception pool3 statistics of the 50,000 CIFAR-10 training images',
-        results=floor_name(runs[1][0], getattr(torch, summary['dtype'])),
+        results=floor_name(runs[1][0], DTYPES[summary['dtype']]),
         date=final['date'])
     update_model_card(checkpoint, fid=fields)
     return fields

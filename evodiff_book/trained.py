@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from .core import repo_root
-from .experiments import plot_vs_nfe
+from .experiments import gain_percent, plot_vs_nfe
 from .solvers import SolverSpec
 from .unet import checkpoint_id  # noqa: F401 (used by the chapter)
 
@@ -264,7 +264,9 @@ def gains_table(result: dict, nfes, label: str = RELEASE,
     """A Markdown table of how much lower `label`'s FID (and FID∞, ODE error) is than
     `baseline`'s at each NFE, in %, beside the published gain when given."""
     cell = {(r['label'], r['nfe']): r for r in result['records'] if not r.get('floor')}
-    gain = lambda n, key: 100 * (1 - cell[label, n][key] / cell[baseline, n][key])
+    pair = [c for (lb, _), c in cell.items() if lb in (label, baseline)]
+    two = dict(result, records=pair)
+    gain = lambda n, key: gain_percent(two, label, baseline, n, key)
     have = lambda k: all(k in cell.get((lb, n), {})
                          for lb in (label, baseline) for n in nfes if (lb, n) in cell)
     keys = [k for k in ('fid', 'fid_inf', 'rmse') if have(k)]
