@@ -60,8 +60,8 @@ def test_readme_findings_match_the_committed_results():
 def test_readme_network_finding_matches_the_card_and_the_floor():
     "The network line of 'What this book found' states the card's size and time, and the floor once it is measured."
     import torch
-    from evodiff_book.network import floor_summary
-    from evodiff_book.unet import load_model_card
+    from evodiff_book.experiments.network import floor_summary
+    from evodiff_book.cifar10.unet import load_model_card
     text = ' '.join((ROOT / 'README.md').read_text().split())
     checkpoint = ROOT / 'checkpoints' / 'cifar10'
     card = load_model_card(checkpoint)
@@ -70,5 +70,7 @@ def test_readme_network_finding_matches_the_card_and_the_floor():
     floor = floor_summary(checkpoint, dtype=torch.bfloat16)
     if floor.get('final') and floor.get('same_weights'):
         assert f"FID {floor['final']['fid'][50]:.1f}" in text
+        if floor.get('relative_change_vs_fp32') is not None:
+            assert f"{100 * floor['relative_change_vs_fp32']:.2f} % from float32's FID" in text
     else:
         assert 'FID floor still to be measured' in text
