@@ -18,13 +18,13 @@ import torch
 from .core import (command, default_device, distributed, gather_to_first,
                                positive_int, batch_block, writable_dir)
 from .data import from_model_range, image_grid, save_png
-from .dpmsolver_v3 import load_ems
+from .solvers.dpmsolver_v3 import load_ems
 from .experiments import sample_batch
-from .sampling import progress
+from .solvers.sampling import progress
 from .schedules import GRIDS
 from .solvers import SAMPLERS, SolverSpec, steps_for_nfe
-from .unet import (CheckpointError, checkpoint_id, default_checkpoint,
-                               load_pretrained)
+from .cifar10.unet import (
+    CheckpointError, checkpoint_id, default_checkpoint, load_pretrained)
 
 # %% ../nbs/46_cli.ipynb #c008
 MODELS = ('unet', 'cifar10-gaussian', 'cifar10-empirical')
@@ -83,21 +83,25 @@ def sample_images(denoiser, spec: SolverSpec, nfe: int, n: int, seed: int = 0,
 # %% ../nbs/46_cli.ipynb #c013
 COMMANDS = {  # the commands of other chapters: module, what it does
     'fid': (
-        'evodiff_book.fid',
+        'evodiff_book.cifar10.fid',
         'FID of an .npz of samples; CIFAR-10 reference statistics',
     ),
     'bench': (
-        'evodiff_book.bench',
+        'evodiff_book.cifar10.bench',
         'solver overhead, and our wall time against diffusers',
     ),
-    'train': ('evodiff_book.train', 'train the CIFAR-10 network (resumable)'),
+    'train': ('evodiff_book.cifar10.train', 'train the CIFAR-10 network (resumable)'),
     'sweep': (
-        'evodiff_book.fid_sweep',
+        'evodiff_book.experiments.fid_sweep',
         'FID and ODE error of every solver at every NFE (resumable)',
     ),
     'network': (
-        'evodiff_book.network',
+        'evodiff_book.experiments.network',
         "the trained network's sample grids and FID floor",
+    ),
+    'guidance': (
+        'evodiff_book.experiments.guidance',
+        'train the guidance chapter\'s classifiers (resumable)',
     ),
 }
 

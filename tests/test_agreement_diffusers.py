@@ -18,9 +18,9 @@ with warnings.catch_warnings():
     warnings.simplefilter('ignore')
     diffusers = pytest.importorskip('diffusers', reason='diffusers is a test-only dependency (pip install diffusers)')
 
-from evodiff_book.dpmsolver import sample_dpmpp_2m, sample_dpmpp_3m, sample_dpmsolver
-from evodiff_book.sampling import sample_ddim
-from evodiff_book.unipc import sample_unipc_bh1, sample_unipc_bh2
+from evodiff_book.solvers.dpmsolver import sample_dpmpp_2m, sample_dpmpp_3m, sample_dpmsolver
+from evodiff_book.solvers.sampling import sample_ddim
+from evodiff_book.solvers.unipc import sample_unipc_bh1, sample_unipc_bh2
 
 RTOL = 1e-5
 VAR = torch.logspace(-3, 0, 16, dtype=torch.float64)            # per-dimension data variances 1e-3 .. 1

@@ -14,9 +14,9 @@ import types
 import pytest
 import torch
 
-from evodiff_book.dpmsolver import sample_dpmpp_2m
-from evodiff_book.heun import sample_heun
-from evodiff_book.sampling import sample_ddim
+from evodiff_book.solvers.dpmsolver import sample_dpmpp_2m
+from evodiff_book.solvers.heun import sample_heun
+from evodiff_book.solvers.sampling import sample_ddim
 
 
 def load_kdiffusion_sampling():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ('sample', 'fid', 'bench', 'train', 'sweep', 'network')
+COMMANDS = ('sample', 'fid', 'bench', 'train', 'sweep', 'network', 'guidance')
 
 
 def run(*args):
@@ -25,8 +25,8 @@ def test_every_level_answers_help(argv):
 
 
 def test_the_module_forms_still_work():
-    res = run('evodiff_book.train', '--help')
-    assert res.returncode == 0 and res.stdout.startswith('usage: python -m evodiff_book.train')
+    res = run('evodiff_book.cifar10.train', '--help')
+    assert res.returncode == 0 and res.stdout.startswith('usage: python -m evodiff_book.cifar10.train')
 
 
 def damaged_copy(tmp_path: Path, damage) -> Path:
@@ -70,7 +70,7 @@ def test_bad_files_and_options_are_one_line(tmp_path):
 
 def test_chapter_modules_with_a_command_line_run_as_scripts():
     "`python -m evodiff_book.<module>` reaches the module's own main (its `if __name__` block is exported)."
-    for module, words in (('evodiff_book.guidance', '--kind'), ('evodiff_book.fid_sweep', '--checkpoint')):
+    for module, words in (('evodiff_book.experiments.guidance', '--kind'), ('evodiff_book.experiments.fid_sweep', '--checkpoint')):
         args = (module, 'train', '--help') if module.endswith('guidance') else (module, '--help')
         res = run(*args)
         assert res.returncode == 0 and words in res.stdout, (module, res.stdout[-500:], res.stderr[-500:])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import torch
 
-from evodiff_book.train import TRAIN_STATE
-from evodiff_book.unet import load_model_card, load_pretrained
+from evodiff_book.cifar10.train import TRAIN_STATE
+from evodiff_book.cifar10.unet import load_model_card, load_pretrained
 
 ROOT = Path(__file__).resolve().parents[1]
 NETWORK = ROOT / 'checkpoints' / 'cifar10'

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from evodiff_book.fid import default_reference, frechet_distance, load_stats
+from evodiff_book.cifar10.fid import default_reference, frechet_distance, load_stats
 
 RESULTS = Path(__file__).resolve().parents[1] / 'results'
 

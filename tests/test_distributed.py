@@ -34,7 +34,7 @@ def test_two_processes_sample_the_same_images(tmp_path):
 
 def test_two_processes_give_the_same_fid(tmp_path):
     "Inception statistics per rank, merged on rank 0: the FID of one process to 1e-9 (7 images, batches of 2)."
-    from evodiff_book.fid import default_reference
+    from evodiff_book.cifar10.fid import default_reference
     if not default_reference().exists(): pytest.skip('no reference statistics')
     images = np.random.default_rng(0).integers(0, 256, (7, 32, 32, 3), dtype=np.uint8)
     np.savez(tmp_path / 'x.npz', images=images)
@@ -52,9 +52,9 @@ import os, sys
 import numpy as np, torch
 from evodiff_book.core import command
 from evodiff_book.solvers import SolverSpec
-from evodiff_book.fid import FeatureStats
-from evodiff_book.fid_sweep import fid_sweep
-from evodiff_book.unet import UNet
+from evodiff_book.cifar10.fid import FeatureStats
+from evodiff_book.experiments.fid_sweep import fid_sweep
+from evodiff_book.cifar10.unet import UNet
 
 calls = 0
 
@@ -154,7 +154,7 @@ def test_a_lost_process_ends_the_sweep_with_one_line_and_it_resumes(tmp_path):
 def test_two_processes_give_the_same_reference_statistics(tmp_path):
     "`fid stats` with the real Inception network on 8 test images in chunks of 4: rank 0 merges two blocks."
     from evodiff_book.data import cifar10_locations
-    from evodiff_book.fid import load_stats
+    from evodiff_book.cifar10.fid import load_stats
     if not any(p.exists() for _, p in cifar10_locations()): pytest.skip('CIFAR-10 is not on this machine')
     common = ['fid', 'stats', '--split', 'test', '--limit', '8', '--chunk', '4', '--batch-size', '2',
               '--device', 'cpu']

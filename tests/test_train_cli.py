@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 import torch
 
-from evodiff_book.train import TrainConfig, train
-from evodiff_book.unet import UNetConfig, load_pretrained
+from evodiff_book.cifar10.train import TrainConfig, train
+from evodiff_book.cifar10.unet import UNetConfig, load_pretrained
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_cli(*args, cwd=ROOT):
     env = {**os.environ, 'PYTHONPATH': str(ROOT)}
-    return subprocess.run([sys.executable, '-m', 'evodiff_book.train', *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, '-m', 'evodiff_book.cifar10.train', *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
