@@ -6,7 +6,8 @@
 __all__ = ['INCEPTION_FILE', 'INCEPTION_SHA256', 'INSTALL_HINT', 'SUBCOMMANDS', 'inception_path', 'load_inception',
            'resize_for_inception', 'inception_features', 'FeatureStats', 'frechet_distance', 'compute_stats',
            'save_stats', 'load_stats', 'default_reference', 'sharded_stats', 'fid_of_images', 'FrechetReference',
-           'fid_infinity', 'paired_fid_difference', 'reference_stats', 'fid_test_vs_train', 'load_samples', 'main']
+           'FeatureGram', 'fid_infinity', 'paired_fid_difference', 'reference_stats', 'fid_test_vs_train',
+           'load_samples', 'main']
 
 # %% ../../nbs/33_fid.ipynb #c003
 import hashlib
@@ -352,10 +353,8 @@ class FrechetReference:
             np.asarray(sigma, dtype=np.float64),
         )
         w, v = np.linalg.eigh(sigma)
-        self.root, self.trace = (
-            (v * np.sqrt(_psd_eigenvalues(w))) @ v.T,
-            float(np.trace(sigma)),
-        )
+        self.sigma, self.root, self.trace = (
+            sigma, (v * np.sqrt(_psd_eigenvalues(w))) @ v.T, float(np.trace(sigma)))
 
     def __call__(self, mu, sigma) -> float:
         "The distance of equation (fid-frechet) from N(mu, sigma) to the reference."
@@ -366,11 +365,53 @@ class FrechetReference:
             ((mu - self.mu) ** 2).sum() + np.trace(sigma) + self.trace - 2 * root_trace)
 
     def of_features(self, feats: np.ndarray) -> float:
-        "FID of a feature array (N, D) against the reference."
+        """FID of a feature array (N, D) against the reference (through the N x N Gram
+        matrix when N <= D)."""
         if len(feats) < 2:
             raise ValueError(
                 f'FrechetReference: need at least 2 feature vectors, got {len(feats)}')
+        if len(feats) <= feats.shape[1]:
+            return FeatureGram(feats, self).fid()
         return self(*FeatureStats().update(feats).mean_cov())
+
+
+def _double_centre(m: np.ndarray) -> np.ndarray:
+    "C m C with C = I - 11^T/n: the Gram matrix of the centred rows."
+    return m - m.mean(0) - m.mean(1)[:, None] + m.mean()
+
+
+class FeatureGram:
+    """One feature set (N, D) prepared for many FIDs of row subsets against `ref`
+    (equation (fid-gram)): each FID is an eigenvalue problem of the subset's size."""
+
+    def __init__(self, feats, ref: FrechetReference):
+        x = np.asarray(feats, dtype=np.float64)
+        self.shift = x.mean(0)               # centred once: less cancellation
+        self.x, self.ref = x - self.shift, ref
+        self.plain = self.x @ self.x.T                       # X X^T
+        self.weighted = (self.x @ ref.sigma) @ self.x.T      # X Sigma_d X^T
+        self._boots = {}
+
+    def fid(self, rows=None) -> float:
+        "FID of the rows `rows` (repeats allowed; all rows by default)."
+        rows = np.arange(len(self.x)) if rows is None else np.asarray(rows)
+        n, pick = len(rows), np.ix_(rows, rows)
+        mu = self.x[rows].mean(0) + self.shift
+        trace = np.trace(_double_centre(self.plain[pick])) / (n - 1)
+        inner = _double_centre(self.weighted[pick]) / (n - 1)
+        root_trace = np.sqrt(
+            _psd_eigenvalues(np.linalg.eigvalsh((inner + inner.T) / 2))).sum()
+        return float(((mu - self.ref.mu) ** 2).sum() + trace + self.ref.trace
+                     - 2 * root_trace)
+
+    def bootstrap(self, n_boot: int, seed: int) -> np.ndarray:
+        """FIDs of `n_boot` resamples with replacement; the resamples depend only on
+        (N, n_boot, seed), so two sets of N paired rows get the same ones."""
+        if (n_boot, seed) not in self._boots:
+            rng, n = np.random.default_rng(seed), len(self.x)
+            self._boots[n_boot, seed] = np.array(
+                [self.fid(rng.integers(0, n, n)) for _ in range(n_boot)])
+        return self._boots[n_boot, seed]
 
 
 def _as_reference(ref) -> FrechetReference:
@@ -390,16 +431,10 @@ def fid_infinity(feats, ref, sizes=None, repeats: int = 3, seed: int = 0) -> dic
     if len(sizes) < 2 or sizes[0] < 2 or sizes[-1] > n:
         raise ValueError(
             f'fid_infinity: need two or more subset sizes in [2, {n}], got {sizes}')
-    rng = np.random.default_rng(seed)
+    rng, gram = np.random.default_rng(seed), FeatureGram(feats, ref)
     fids = [
-        float(
-            np.mean(
-                [
-                    ref.of_features(feats[rng.choice(n, size, replace=False)])
-                    for _ in range(1 if size == n else repeats)
-                ]
-            )
-        )
+        float(np.mean([gram.fid(rng.choice(n, size, replace=False))
+                       for _ in range(1 if size == n else repeats)]))
         for size in sizes
     ]
     slope, intercept = np.polyfit(1 / np.asarray(sizes, dtype=np.float64), fids, 1)
@@ -411,26 +446,21 @@ def fid_infinity(feats, ref, sizes=None, repeats: int = 3, seed: int = 0) -> dic
 def paired_fid_difference(feats_a, feats_b, ref, n_boot: int = 200, level: float = 0.95,
                           seed: int = 0) -> dict:
     """FID(b) - FID(a) for paired features (row i of both from the same noise), with a
-    paired bootstrap interval."""
-    feats_a, feats_b, ref = (
-        np.asarray(feats_a, np.float64),
-        np.asarray(feats_b, np.float64),
-        _as_reference(ref),
-    )
-    if feats_a.shape != feats_b.shape:
+    paired bootstrap interval. Either set may be a `FeatureGram` (a baseline shared by
+    several peers keeps its resampled FIDs)."""
+    ref = _as_reference(ref)
+    a, b = (f if isinstance(f, FeatureGram) else FeatureGram(f, ref)
+            for f in (feats_a, feats_b))
+    if a.x.shape != b.x.shape:
         raise ValueError(
             f'paired_fid_difference: the two sets must be paired (same shape), got '
-            f'{feats_a.shape} and {feats_b.shape}'
+            f'{a.x.shape} and {b.x.shape}'
         )
-    rng, n = np.random.default_rng(seed), len(feats_a)
-    boots = []
-    for _ in range(n_boot):
-        idx = rng.integers(0, n, n)
-        boots.append(ref.of_features(feats_b[idx]) - ref.of_features(feats_a[idx]))
+    boots = b.bootstrap(n_boot, seed) - a.bootstrap(n_boot, seed)
     low, high = np.quantile(boots, [(1 - level) / 2, (1 + level) / 2])
     return dict(
-        difference=ref.of_features(feats_b) - ref.of_features(feats_a), low=float(low),
-        high=float(high), level=level, n_boot=n_boot, n=n)
+        difference=b.fid() - a.fid(), low=float(low), high=float(high), level=level,
+        n_boot=n_boot, n=len(a.x))
 
 # %% ../../nbs/33_fid.ipynb #c038
 def reference_stats(split: str = 'train', out=None, data_root=None, device=None,

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['feature_file', 'FIDMetric', 'reference_samples', 'fid_sweep', 'merge_pairs', 'paired_differences', 'build_parser',
-           'select_specs', 'v3_spec', 'main']
+           'select_specs', 'v3_spec', 'main', 'save_pairs']
 
 # %% ../../nbs/42_fid_sweep.ipynb #c003
 import argparse
+import time
 from pathlib import Path
 
 import numpy as np
@@ -254,28 +255,38 @@ def merge_pairs(old: list | None, new: list) -> list:
 
 
 def paired_differences(result: dict, baseline: str, cache_dir, ref_stats,
-                       n_boot: int = 200, seed: int = 0) -> list[dict]:
+                       n_boot: int = 200, seed: int = 0, *, skip=(),
+                       deadline: float | None = None, keep=None) -> list[dict]:
     """FID(baseline) - FID(peer) with a paired bootstrap interval, for every cell whose
-    features (and baseline's) are kept."""
-    from evodiff_book.cifar10.fid import FrechetReference, paired_fid_difference
+    features (and baseline's) are kept, but the (nfe, peer) in `skip`. No new pair
+    starts after `deadline` (a `time.monotonic()`); `keep(pair)` sees each one."""
+    from evodiff_book.cifar10.fid import (FeatureGram, FrechetReference,
+                                          paired_fid_difference)
 
     fref, cells = (
         FrechetReference(*_ref_moments(ref_stats)),
         [r for r in result['records'] if not r.get('floor')],
     )
     base, out = {r['nfe']: r for r in cells if r['label'] == baseline}, []
+    grams = {}                     # the baseline of each NFE, resampled once
     for r in cells:
         b = base.get(r['nfe'])
-        if r['label'] == baseline or b is None:
+        if r['label'] == baseline or b is None or (r['nfe'], r['label']) in skip:
             continue
+        if deadline is not None and time.monotonic() > deadline:
+            break
         peer_file, base_file = (
             feature_file(cache_dir, result['name'], c['key']) for c in (r, b)
         )
         if not (peer_file.exists() and base_file.exists()):
             continue
+        if b['key'] not in grams:
+            grams[b['key']] = FeatureGram(np.load(base_file), fref)
         d = paired_fid_difference(
-            np.load(peer_file), np.load(base_file), fref, n_boot=n_boot, seed=seed)
+            np.load(peer_file), grams[b['key']], fref, n_boot=n_boot, seed=seed)
         out.append(dict(nfe=r['nfe'], baseline=baseline, peer=r['label'], **d))
+        if keep:
+            keep(out[-1])
     return out
 
 # %% ../../nbs/42_fid_sweep.ipynb #c024
@@ -397,24 +408,42 @@ def main(argv=None, prog=None) -> dict:
         )
     load_model_card(a.checkpoint)  # a missing or damaged folder stops here
     writable_dir(a.results_dir, '--results-dir')
-    rank, _ = distributed()            # under torchrun: first, so each GPU is its own
+    rank, world = distributed()        # under torchrun: first, so each GPU is its own
     device = torch.device(a.device or default_device())
     dtype = DTYPES[a.dtype]
     denoiser = load_pretrained(a.checkpoint, device=device)
     if dtype != torch.float32:
         denoiser = Autocast(denoiser, dtype)
-    result = fid_sweep(
-        denoiser, specs, a.nfes, a.n_samples, ref_stats=ref, seed=a.seed, batch=a.batch,
-        device=device, name=a.name, results_dir=a.results_dir,
-        reference_nfe=a.reference_nfe, n_recon=a.n_recon, floor=a.floor,
-        floor_nfe=a.floor_nfe, model=model_description(a.checkpoint, dtype),
-        max_minutes=a.max_minutes,
-        fid_inf_sizes=a.fid_inf_sizes, keep_features=a.keep_features or bool(a.pairs))
-    if a.pairs and rank == 0:
-        new = paired_differences(result, a.pairs, '.cache/fid_sweep', ref)
-        result['pairs'] = merge_pairs(result.get('pairs'), new)
-        save_results(result, a.results_dir)
+    deadline = None if a.max_minutes is None else time.monotonic() + 60 * a.max_minutes
+    result, keep = None, a.keep_features or bool(a.pairs)
+    for nfe in a.nfes:     # NFE by NFE, the pairs of each NFE right after its cells
+        left = None if deadline is None else (deadline - time.monotonic()) / 60
+        if broadcast_from_first(left is not None and left <= 0, rank, world):
+            break
+        result = fid_sweep(
+            denoiser, specs, [nfe], a.n_samples, ref_stats=ref, seed=a.seed,
+            batch=a.batch, device=device, name=a.name, results_dir=a.results_dir,
+            reference_nfe=a.reference_nfe, n_recon=a.n_recon,
+            floor=a.floor and nfe == a.nfes[-1], floor_nfe=a.floor_nfe,  # floor last
+            model=model_description(a.checkpoint, dtype), max_minutes=left,
+            fid_inf_sizes=a.fid_inf_sizes, keep_features=keep)
+        if a.pairs and rank == 0:
+            save_pairs(result, a.pairs, ref, a.results_dir, deadline)
     return result
+
+
+def save_pairs(result: dict, baseline: str, ref, results_dir, deadline=None) -> None:
+    """Add to `result` the paired differences it lacks against `baseline` and save it
+    after each one (a run stopped meanwhile keeps what it measured)."""
+    done = {(q['nfe'], q['peer']) for q in result.get('pairs') or []
+            if q['baseline'] == baseline}
+
+    def keep(pair):
+        result['pairs'] = merge_pairs(result.get('pairs'), [pair])
+        save_results(result, results_dir)
+
+    paired_differences(result, baseline, '.cache/fid_sweep', ref, skip=done,
+                       deadline=deadline, keep=keep)
 
 # %% ../../nbs/42_fid_sweep.ipynb #c027
 #| eval: false
